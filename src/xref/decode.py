@@ -1,0 +1,116 @@
+"""Turn a file's bytes into text, or say precisely why that cannot be done.
+
+UTF-8 (with or without BOM) is tried first: real GB or Big5 text almost never forms valid
+UTF-8. Otherwise GB18030 (a superset of GBK and GB2312) and Big5 both often decode the same
+bytes without error, so each successful decoding is scored by how many of its Han characters
+are *common* ones (GB2312 level 1 or Big5 level 1): the wrong decoding of Chinese text lands
+on rare characters, kana and private-use code points about half the time.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+
+MAGIC = {
+    b"\x89PNG\r\n\x1a\n": "PNG image",
+    b"%PDF": "PDF document",
+    b"PK\x03\x04": "ZIP archive (docx/xlsx?)",
+    b"\xd0\xcf\x11\xe0": "OLE document (doc/xls?)",
+    b"\xff\xd8\xff": "JPEG image",
+    b"GIF8": "GIF image",
+}
+MAX_REPLACED = 1 / 1000  # tolerated share of undecodable bytes before giving up
+
+
+class DecodeError(ValueError):
+    """The bytes are not a text document xref can read; ``problem`` is a short code."""
+
+    def __init__(self, problem: str, detail: str):
+        super().__init__(f"{problem}: {detail}")
+        self.problem = problem
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str
+    replaced: int = 0  # undecodable bytes replaced by U+FFFD
+
+
+def _is_common_han(ch: str) -> bool:
+    try:
+        gb = ch.encode("gb2312")
+        if len(gb) == 2 and 0xB0 <= gb[0] <= 0xD7:
+            return True
+    except UnicodeEncodeError:
+        pass
+    try:
+        b5 = ch.encode("big5")
+        return len(b5) == 2 and 0xA440 <= int.from_bytes(b5, "big") <= 0xC67E
+    except UnicodeEncodeError:
+        return False
+
+
+def _common_share(text: str) -> float:
+    han = [c for c in text if "\u3400" <= c <= "\u9fff" or "\ue000" <= c <= "\uf8ff"]
+    if not han:
+        return 0.0
+    return sum(map(_is_common_han, han)) / len(han)
+
+
+def decode_bytes(data: bytes) -> Decoded:
+    """Decode a document's bytes; raise :class:`DecodeError` for empty, binary or unreadable data."""
+    if not data.strip(b" \t\r\n\x00" + codecs.BOM_UTF8):
+        raise DecodeError("empty", "the file has no text")
+    for magic, what in MAGIC.items():
+        if data.startswith(magic):
+            raise DecodeError("binary", f"looks like a {what}, not text")
+    if data.startswith(codecs.BOM_UTF8):
+        return _strict_or_replaced(data[len(codecs.BOM_UTF8) :], "utf-8-sig", "utf-8")
+    if b"\x00" in data[:4096]:
+        raise DecodeError("binary", "contains NUL bytes (binary file or UTF-16, which is unsupported)")
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+
+    candidates = []
+    for enc in ("gb18030", "big5hkscs"):  # big5hkscs: Big5 plus the HK extensions
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        candidates.append((_common_share(text), enc, text))
+    if candidates:
+        share, enc, text = max(candidates, key=lambda c: c[0])
+        if share >= 0.8:
+            return Decoded(text, enc)
+
+    # Scraped files often carry a few broken bytes; accept them when they are rare.
+    best: Decoded | None = None
+    for enc in ("utf-8", "gb18030", "big5hkscs"):
+        text = data.decode(enc, errors="replace")
+        bad = text.count("\ufffd")
+        if bad <= MAX_REPLACED * len(text) and _common_share(text) >= 0.8:
+            if best is None or bad < best.replaced:
+                best = Decoded(text, enc, bad)
+    if best is not None:
+        return best
+    raise DecodeError(
+        "undecodable",
+        "not valid UTF-8, GB18030/GBK or Big5 text (or binary data); "
+        "re-save it as UTF-8 or fix its encoding in the source",
+    )
+
+
+def _strict_or_replaced(data: bytes, label: str, codec: str) -> Decoded:
+    try:
+        return Decoded(data.decode(codec), label)
+    except UnicodeDecodeError:
+        text = data.decode(codec, errors="replace")
+        bad = text.count("\ufffd")
+        if bad > MAX_REPLACED * len(text):
+            raise DecodeError("undecodable", f"starts with a {label} mark but is not {codec}") from None
+        return Decoded(text, label, bad)

@@ -1,0 +1,276 @@
+"""Normalise scraped document text while keeping every character tied to the raw file.
+
+The steps, in order (each one an edit of a :class:`Tracked` text):
+
+1. line breaks to ``\\n``;
+2. pinyin glued after characters removed (``監(jiān)督`` -> ``監督``), real parentheses kept;
+3. Traditional -> Simplified (OpenCC ``t2s``; identity on Simplified text);
+4. full-width letters, digits and ASCII symbols folded to half-width, odd spaces to a space,
+   zero-width characters dropped, ``??`` runs (lost spaces) to a space;
+5. garbled spans (mojibake, private-use code points, pinyin fragments) replaced by ``〓``
+   and reported;
+6. Chinese punctuation made full-width next to Chinese text (``,`` -> ``，``, ``(一)`` ->
+   ``（一）``), so later patterns see one form;
+7. spaces collapsed, lines stripped;
+8. web-page chrome lines removed (patterns in ``xref/data/chrome.txt``) and reported;
+9. runs of blank lines collapsed.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from xref.resources import chrome_patterns
+from xref.types import Removed
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
+PINYIN_LETTERS = f"a-z{TONED}"
+GARBLE_MARK = "〓"
+
+_PINYIN = re.compile(rf"(?<=[{HAN}])[(（](?=[^)）]*[{TONED}])[{PINYIN_LETTERS}]{{1,7}}[)）]")
+_ODD_SPACE = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+_LOST_SPACE = re.compile(r"\?{2,}")
+_ANOMALY = re.compile(
+    rf"(?P<strong>[\ue000-\uf8ff\ufffd]"  # private use, replacement character
+    rf"|[?(]?[{PINYIN_LETTERS}]*[{TONED}][{PINYIN_LETTERS}]*\)"  # orphan pinyin fragment
+    rf"|(?<=[{HAN}])\?(?=[{HAN}])"  # a lone ASCII ? inside Chinese text
+    r"|(?:[\u00c0-\u00ef][\u0080-\u00bf]){2,})"  # UTF-8 read as Latin-1
+    # A stray Latin letter or symbol next to Chinese text is suspect only beside a sure sign
+    # (``和A级`` is fine; ``?qū)<疫M行`` is not).
+    rf"|(?P<weak>(?<![A-Za-z0-9])[A-Za-z<>^`|~@$](?![A-Za-z0-9])(?=[{HAN}]))"
+)
+_GARBLE_GAP = 10  # anomalies closer than this belong to one garbled span
+_CJK_PUNCT = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）"}
+_PUNCT_NEAR_HAN = re.compile(rf"(?<=[{HAN}])[,;:!?]|[,;:!?](?=[{HAN}“])")
+_PAREN_PAIR = re.compile(r"\(([^()\n]{0,80})\)")
+_HAN_CHAR = re.compile(f"[{HAN}]")
+_SPACES = re.compile(r" {2,}")
+_LINE_EDGE_SPACE = re.compile(r"^ +| +$", re.M)
+_BLANK_RUN = re.compile(r"\n{3,}")
+_MAJOR_HEADING = re.compile(r"^(第[一二三四五六七八九十百]+[章部分节]|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)")
+_DATE_LIKE = re.compile(r"\d{4}\s*年|\d{4}-\d{1,2}-\d{1,2}|^\d{8}$")
+_ORG_END = re.compile(r"(局|委|府|院|厅|办|室|会|部|处|所|中心|公司)$")
+_SHORT_TAIL = 12  # short non-sentence lines next to a footer are page furniture
+
+
+class Tracked:
+    """Text plus, for each character, its offset in the raw text."""
+
+    __slots__ = ("offsets", "text")
+
+    def __init__(self, text: str, offsets: array):
+        if len(text) != len(offsets):
+            raise AssertionError("offsets out of step with text")
+        self.text = text
+        self.offsets = offsets
+
+    @classmethod
+    def from_raw(cls, raw: str) -> Tracked:
+        return cls(raw, array("i", range(len(raw))))
+
+    def sub(self, pattern: re.Pattern[str], repl: str | Callable[[re.Match[str]], str]) -> Tracked:
+        """Regex substitution; a same-length replacement maps character by character,
+        any other replacement maps every new character to the start of the match."""
+        text, offs = self.text, self.offsets
+        pieces: list[str] = []
+        out = array("i")
+        pos = 0
+        for m in pattern.finditer(text):
+            s, e = m.span()
+            new = repl(m) if callable(repl) else repl
+            pieces.append(text[pos:s])
+            out.extend(offs[pos:s])
+            pieces.append(new)
+            if len(new) == e - s:
+                out.extend(offs[s:e])
+            elif new:
+                anchor = offs[s] if s < len(offs) else (offs[-1] + 1 if offs else 0)
+                out.extend([anchor] * len(new))
+            pos = e
+        if not pieces:
+            return self
+        pieces.append(text[pos:])
+        out.extend(offs[pos:])
+        return Tracked("".join(pieces), out)
+
+    def translate(self, convert: Callable[[str], str]) -> Tracked:
+        """Apply a length-preserving conversion, line by line, character by character
+        where a line's conversion changes its length."""
+        whole = convert(self.text)
+        if len(whole) == len(self.text):
+            return Tracked(whole, self.offsets)
+        lines = []
+        for line in self.text.split("\n"):
+            new = convert(line)
+            if len(new) != len(line):
+                new = "".join(c if len(d := convert(c)) != 1 else d for c in line)
+            lines.append(new)
+        return Tracked("\n".join(lines), self.offsets)
+
+    def splice(self, spans: Iterable[tuple[int, int]], new: str = "") -> Tracked:
+        """Replace the given ``[start, end)`` spans (sorted, non-overlapping) by ``new``,
+        whose characters map to the start of the span they replace."""
+        pieces: list[str] = []
+        out, pos = array("i"), 0
+        for s, e in spans:
+            pieces.append(self.text[pos:s])
+            out.extend(self.offsets[pos:s])
+            pieces.append(new)
+            out.extend([self.offsets[s]] * len(new))
+            pos = e
+        pieces.append(self.text[pos:])
+        out.extend(self.offsets[pos:])
+        return Tracked("".join(pieces), out)
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """Raw offsets behind the non-empty span ``[start, end)``."""
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+@dataclass(frozen=True)
+class Normalized:
+    text: str
+    offsets: array
+    removed: tuple[Removed, ...]
+
+
+@cache
+def _t2s() -> Callable[[str], str]:
+    import opencc
+
+    return opencc.OpenCC("t2s").convert
+
+
+def _fold_width(text: str) -> str:
+    return text.translate(_WIDTH_TABLE)
+
+
+_WIDTH_TABLE = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+
+
+def _cjk_parens(m: re.Match[str]) -> str:
+    text, (s, e) = m.string, m.span()
+    before = text[s - 1] if s else ""
+    after = text[e] if e < len(text) else ""
+    if _HAN_CHAR.search(m.group(1) + before + after):
+        return f"（{m.group(1)}）"
+    return m.group(0)
+
+
+def _garbled(t: Tracked) -> tuple[Tracked, list[Removed]]:
+    clusters: list[list[int]] = []  # [start, end, n_strong]
+    for m in _ANOMALY.finditer(t.text):
+        s, e = m.span()
+        strong = int(m.group("strong") is not None)
+        last = clusters[-1] if clusters else None
+        if last and s - last[1] < _GARBLE_GAP and "\n" not in t.text[last[1] : s]:
+            last[1], last[2] = e, last[2] + strong
+        else:
+            clusters.append([s, e, strong])
+    spans = [(s, e) for s, e, strong in clusters if strong]
+    removed = [Removed("garbled", *t.raw_span(s, e), t.text[s:e]) for s, e in spans]
+    return t.splice(spans, GARBLE_MARK), removed
+
+
+def _line_spans(text: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
+def chrome_lines(lines: list[str]) -> set[int]:
+    """Indices of the lines that are web-page chrome."""
+    pats = chrome_patterns()
+    chrome: set[int] = set()
+
+    def matches(kind: str, line: str) -> bool:
+        return any(p.search(line) for p in pats[kind])
+
+    footer = None
+    for i, line in enumerate(lines):
+        if footer is None and matches("footer", line):
+            if not any(_MAJOR_HEADING.match(x) for x in lines[i + 1 :]):
+                footer = i
+        if matches("line", line) or matches("footer", line):
+            chrome.add(i)
+        elif matches("block", line):
+            chrome.add(i)
+            j = i + 1
+            while j < len(lines) and lines[j] and len(lines[j]) < 40 and not lines[j].endswith("。"):
+                chrome.add(j)
+                j += 1
+    if footer is not None:
+        chrome.update(range(footer, len(lines)))
+        j = footer - 1
+        while j >= 0:
+            line = lines[j]
+            if line and (_ORG_END.search(line) or not _is_page_furniture(line, lines[:j])):
+                break
+            if line:
+                chrome.add(j)
+            j -= 1
+    return chrome
+
+
+def _is_page_furniture(line: str, earlier: list[str]) -> bool:
+    """A line just above a page footer that belongs to the web page, not the document."""
+    pats = chrome_patterns()
+    if any(p.search(line) for p in pats["line"]):
+        return True
+    if len(line) >= 8 and any(line in x for x in earlier):
+        return True  # the page repeats the title as a link to the attachment
+    short = len(line) <= _SHORT_TAIL and not line.endswith("。")
+    return (
+        short
+        and not _DATE_LIKE.search(line)
+        and not line.startswith("附件")
+    )
+
+
+def normalize(raw: str) -> Normalized:
+    """Normalise a raw document text; see the module docstring for the steps."""
+    t = Tracked.from_raw(raw)
+    t = t.sub(re.compile(r"\r\n?"), "\n")
+    t = t.sub(_PINYIN, "")
+    t = t.translate(_t2s())
+    t = t.translate(_fold_width)
+    t = t.sub(_ZERO_WIDTH, "")
+    t = t.sub(_ODD_SPACE, " ")
+    t = t.sub(_LOST_SPACE, " ")
+    t, removed = _garbled(t)
+    t = t.sub(_PUNCT_NEAR_HAN, lambda m: _CJK_PUNCT[m.group(0)])
+    t = t.sub(_PAREN_PAIR, _cjk_parens)
+    t = t.sub(_SPACES, " ")
+    t = t.sub(_LINE_EDGE_SPACE, "")
+
+    lines = t.text.split("\n")
+    spans = _line_spans(t.text)
+    drop = []
+    for i in sorted(chrome_lines(lines)):
+        s, e = spans[i]
+        if e > s:
+            removed.append(Removed("chrome", *t.raw_span(s, e), lines[i]))
+        drop.append((s, min(e + 1, len(t.text))))
+    t = t.splice(_merge(drop))
+    t = t.sub(_BLANK_RUN, "\n\n")
+    t = t.sub(re.compile(r"^\n+|\n+$"), "")
+    removed.sort(key=lambda r: r.raw_start)
+    return Normalized(t.text, t.offsets, tuple(removed))
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(e, out[-1][1]))
+        else:
+            out.append((s, e))
+    return out

@@ -1,0 +1,40 @@
+"""Loaders for the vocabularies shipped in ``xref/data``.
+
+Each file is read once, on first use, and cached; nothing is ever written into the package.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import cache
+from importlib import resources
+
+
+def data_text(name: str) -> str:
+    """The text of a package data file."""
+    return resources.files("xref").joinpath(f"data/{name}").read_text(encoding="utf-8")
+
+
+def data_lines(name: str) -> list[str]:
+    """Non-blank, non-comment lines of a package data file."""
+    lines = (ln.rstrip("\n") for ln in data_text(name).splitlines())
+    return [ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+def data_rows(name: str) -> list[dict[str, str]]:
+    """Rows of a package CSV file (lines starting with ``#`` are comments)."""
+    lines = [ln for ln in data_text(name).splitlines() if not ln.startswith("#")]
+    return list(csv.DictReader(lines))
+
+
+@cache
+def chrome_patterns() -> dict[str, tuple[re.Pattern[str], ...]]:
+    """Web-page chrome patterns by kind (``line``, ``block``, ``footer``)."""
+    out: dict[str, list[re.Pattern[str]]] = {"line": [], "block": [], "footer": []}
+    for ln in data_lines("chrome.txt"):
+        kind, _, pattern = ln.partition("\t")
+        if kind not in out or not pattern:
+            raise ValueError(f"chrome.txt: bad line {ln!r}")
+        out[kind].append(re.compile(pattern))
+    return {k: tuple(v) for k, v in out.items()}
