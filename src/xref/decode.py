@@ -61,7 +61,7 @@ def _common_share(text: str) -> float:
 
 
 def decode_bytes(data: bytes) -> Decoded:
-    """Decode a document's bytes; raise :class:`DecodeError` for empty, binary or unreadable data."""
+    """Decode a document's bytes; :class:`DecodeError` for empty, binary or unreadable data."""
     if not data.strip(b" \t\r\n\x00" + codecs.BOM_UTF8):
         raise DecodeError("empty", "the file has no text")
     for magic, what in MAGIC.items():
@@ -70,7 +70,9 @@ def decode_bytes(data: bytes) -> Decoded:
     if data.startswith(codecs.BOM_UTF8):
         return _strict_or_replaced(data[len(codecs.BOM_UTF8) :], "utf-8-sig", "utf-8")
     if b"\x00" in data[:4096]:
-        raise DecodeError("binary", "contains NUL bytes (binary file or UTF-16, which is unsupported)")
+        raise DecodeError(
+            "binary", "contains NUL bytes (binary file or UTF-16, which is unsupported)"
+        )
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
@@ -93,9 +95,9 @@ def decode_bytes(data: bytes) -> Decoded:
     for enc in ("utf-8", "gb18030", "big5hkscs"):
         text = data.decode(enc, errors="replace")
         bad = text.count("\ufffd")
-        if bad <= MAX_REPLACED * len(text) and _common_share(text) >= 0.8:
-            if best is None or bad < best.replaced:
-                best = Decoded(text, enc, bad)
+        readable = bad <= MAX_REPLACED * len(text) and _common_share(text) >= 0.8
+        if readable and (best is None or bad < best.replaced):
+            best = Decoded(text, enc, bad)
     if best is not None:
         return best
     raise DecodeError(
@@ -112,5 +114,7 @@ def _strict_or_replaced(data: bytes, label: str, codec: str) -> Decoded:
         text = data.decode(codec, errors="replace")
         bad = text.count("\ufffd")
         if bad > MAX_REPLACED * len(text):
-            raise DecodeError("undecodable", f"starts with a {label} mark but is not {codec}") from None
+            raise DecodeError(
+                "undecodable", f"starts with a {label} mark but is not {codec}"
+            ) from None
         return Decoded(text, label, bad)

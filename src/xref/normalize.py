@@ -53,7 +53,9 @@ _HAN_CHAR = re.compile(f"[{HAN}]")
 _SPACES = re.compile(r" {2,}")
 _LINE_EDGE_SPACE = re.compile(r"^ +| +$", re.M)
 _BLANK_RUN = re.compile(r"\n{3,}")
-_MAJOR_HEADING = re.compile(r"^(第[一二三四五六七八九十百]+[章部分节]|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)")
+_MAJOR_HEADING = re.compile(
+    r"^(第[一二三四五六七八九十百]+[章部分节]|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)"
+)
 _DATE_LIKE = re.compile(r"\d{4}\s*年|\d{4}-\d{1,2}-\d{1,2}|^\d{8}$")
 _ORG_END = re.compile(r"(局|委|府|院|厅|办|室|会|部|处|所|中心|公司)$")
 _SHORT_TAIL = 12  # short non-sentence lines next to a footer are page furniture
@@ -194,17 +196,20 @@ def chrome_lines(lines: list[str]) -> set[int]:
     def matches(kind: str, line: str) -> bool:
         return any(p.search(line) for p in pats[kind])
 
+    # a footer marker counts only below the last major heading of the body
+    last_heading = max((i for i, x in enumerate(lines) if _MAJOR_HEADING.match(x)), default=-1)
     footer = None
     for i, line in enumerate(lines):
-        if footer is None and matches("footer", line):
-            if not any(_MAJOR_HEADING.match(x) for x in lines[i + 1 :]):
-                footer = i
+        if footer is None and i > last_heading and matches("footer", line):
+            footer = i
         if matches("line", line) or matches("footer", line):
             chrome.add(i)
         elif matches("block", line):
             chrome.add(i)
             j = i + 1
-            while j < len(lines) and lines[j] and len(lines[j]) < 40 and not lines[j].endswith("。"):
+            while (
+                j < len(lines) and lines[j] and len(lines[j]) < 40 and not lines[j].endswith("。")
+            ):
                 chrome.add(j)
                 j += 1
     if footer is not None:
@@ -228,11 +233,7 @@ def _is_page_furniture(line: str, earlier: list[str]) -> bool:
     if len(line) >= 8 and any(line in x for x in earlier):
         return True  # the page repeats the title as a link to the attachment
     short = len(line) <= _SHORT_TAIL and not line.endswith("。")
-    return (
-        short
-        and not _DATE_LIKE.search(line)
-        and not line.startswith("附件")
-    )
+    return short and not _DATE_LIKE.search(line) and not line.startswith("附件")
 
 
 def normalize(raw: str) -> Normalized:

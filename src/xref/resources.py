@@ -38,3 +38,24 @@ def chrome_patterns() -> dict[str, tuple[re.Pattern[str], ...]]:
             raise ValueError(f"chrome.txt: bad line {ln!r}")
         out[kind].append(re.compile(pattern))
     return {k: tuple(v) for k, v in out.items()}
+
+
+@cache
+def org_vocabulary() -> tuple[tuple[str, ...], tuple[re.Pattern[str], ...]]:
+    """Issuer name suffixes and the patterns of national issuers (``orgs.txt``)."""
+    suffixes, national = [], []
+    for ln in data_lines("orgs.txt"):
+        kind, _, value = ln.partition("\t")
+        if kind == "suffix":
+            suffixes.append(value)
+        elif kind == "national":
+            national.append(re.compile(value))
+        else:
+            raise ValueError(f"orgs.txt: bad line {ln!r}")
+    return tuple(suffixes), tuple(national)
+
+
+@cache
+def kind_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """``(kind, pattern)`` rules for a document's kind, first match wins (``doc_kinds.csv``)."""
+    return tuple((r["kind"], re.compile(r["pattern"])) for r in data_rows("doc_kinds.csv"))

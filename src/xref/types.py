@@ -7,6 +7,7 @@ anything extracted later can be shown in its original context.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,7 +79,7 @@ class Document:
     encoding: str
     raw: str
     text: str
-    offsets: tuple[int, ...] = field(repr=False)
+    offsets: Sequence[int] = field(repr=False)
     removed: tuple[Removed, ...] = field(default=(), repr=False)
     meta: Metadata = field(default_factory=Metadata)
     warnings: tuple[str, ...] = ()
@@ -117,13 +118,14 @@ class Problem:
 
 @dataclass(frozen=True)
 class Corpus:
-    """The documents of a folder, in ``doc_id`` order, and the files that were skipped."""
+    """The documents of a folder, in ``doc_id`` order, and the problems met loading it
+    (files skipped, manifest rows naming no document)."""
 
     root: Path
     documents: tuple[Document, ...]
-    skipped: tuple[Problem, ...] = ()
+    problems: tuple[Problem, ...] = ()
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Document]:
         return iter(self.documents)
 
     def __len__(self) -> int:

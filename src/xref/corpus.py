@@ -1,0 +1,129 @@
+"""Load a folder of documents: decode, normalise, infer metadata, apply the manifest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from xref.decode import DecodeError, decode_bytes
+from xref.manifest import read_manifest
+from xref.metadata import infer_metadata
+from xref.normalize import normalize
+from xref.types import METADATA_FIELDS, Corpus, Document, Problem
+
+MANIFEST_NAME = "corpus.csv"
+DOCUMENT_COLUMNS = (
+    "doc_id",
+    *METADATA_FIELDS,
+    "n_chars",
+    "warnings",
+    "encoding",
+    "path",
+)
+
+
+def find_manifest(root: Path) -> Path | None:
+    """The manifest that goes with a corpus folder: ``<root>/corpus.csv``, else
+    ``<root>/../corpus.csv`` (so ``data/raw`` uses ``data/corpus.csv``)."""
+    for candidate in (root / MANIFEST_NAME, root.parent / MANIFEST_NAME):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_document(
+    path: str | Path, *, doc_id: str | None = None, overrides: dict | None = None
+) -> Document:
+    """Load one document file. Raises :class:`~xref.decode.DecodeError` when it is not text."""
+    path = Path(path)
+    decoded = decode_bytes(path.read_bytes())
+    norm = normalize(decoded.text)
+    chrome = [r.text for r in norm.removed if r.reason == "chrome"]
+    meta, warnings = infer_metadata(norm.text, chrome, overrides)
+    if decoded.replaced:
+        warnings.insert(0, f"{decoded.replaced} undecodable byte(s) replaced")
+    warnings[:0] = [
+        f"garbled text replaced by 〓 at raw {r.raw_start}-{r.raw_end}: {r.text!r}"
+        for r in norm.removed
+        if r.reason == "garbled"
+    ]
+    return Document(
+        doc_id=doc_id or path.stem,
+        path=path,
+        encoding=decoded.encoding,
+        raw=decoded.text,
+        text=norm.text,
+        offsets=norm.offsets,
+        removed=norm.removed,
+        meta=meta,
+        warnings=tuple(warnings),
+    )
+
+
+def load_corpus(path: str | Path, *, manifest: str | Path | None = None) -> Corpus:
+    """Load every ``*.txt`` file under ``path`` (recursively); the file stem is the ``doc_id``.
+
+    Files that are empty, binary or undecodable are skipped and listed in ``Corpus.problems``
+    with the reason; the others still load. ``manifest`` defaults to :func:`find_manifest`;
+    a malformed manifest raises :class:`~xref.manifest.ManifestError`.
+    """
+    root = Path(path)
+    if not root.is_dir():
+        raise FileNotFoundError(f"corpus folder not found: {root}")
+    manifest_path = Path(manifest) if manifest else find_manifest(root)
+    overrides = read_manifest(manifest_path) if manifest_path else {}
+
+    documents: dict[str, Document] = {}
+    problems: list[Problem] = []
+    files = sorted(
+        p
+        for p in root.rglob("*.txt")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
+    )
+    for file in files:
+        doc_id = file.stem
+        if doc_id in documents:
+            first = documents[doc_id].path
+            problems.append(Problem(str(file), "duplicate_id", f"{doc_id!r} is already {first}"))
+            continue
+        try:
+            documents[doc_id] = load_document(file, overrides=overrides.get(doc_id))
+        except DecodeError as exc:
+            problems.append(Problem(str(file), exc.problem, exc.detail))
+        except OSError as exc:
+            problems.append(Problem(str(file), "unreadable", exc.strerror or str(exc)))
+    for doc_id in sorted(set(overrides) - set(documents)):
+        problems.append(
+            Problem(
+                str(manifest_path),
+                "manifest_unknown_doc",
+                f"row for {doc_id!r}, which is not loaded",
+            )
+        )
+    ordered = tuple(documents[k] for k in sorted(documents))
+    return Corpus(root=root, documents=ordered, problems=tuple(problems))
+
+
+def documents_frame(corpus: Corpus) -> pd.DataFrame:
+    """One row per document: its metadata, length, warnings, encoding and path (relative to
+    the corpus folder, so the table does not depend on where the corpus lives)."""
+    rows = []
+    for doc in corpus:
+        row = {"doc_id": doc.doc_id}
+        row.update({f: getattr(doc.meta, f) for f in METADATA_FIELDS})
+        row["n_chars"] = len(doc.text)
+        row["warnings"] = "; ".join(doc.warnings)
+        row["encoding"] = doc.encoding
+        row["path"] = doc.path.relative_to(corpus.root).as_posix()
+        rows.append(row)
+    df = pd.DataFrame(rows, columns=list(DOCUMENT_COLUMNS))
+    return df.astype({"period_start": "Int64", "period_end": "Int64", "n_chars": "int64"})
+
+
+def problems_frame(corpus: Corpus) -> pd.DataFrame:
+    """One row per problem met while loading: ``path, problem, detail``."""
+    return pd.DataFrame(
+        [(p.path, p.problem, p.detail) for p in corpus.problems],
+        columns=["path", "problem", "detail"],
+    )

@@ -1,0 +1,39 @@
+"""Chinese numerals as written in official documents (十四五, 二十八, 二〇二二)."""
+
+from __future__ import annotations
+
+DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+UNITS = {"十": 10, "百": 100, "千": 1000}
+NUMERAL_CHARS = "".join(DIGITS) + "".join(UNITS)
+
+
+def cn_to_int(text: str) -> int:
+    """``"二十八"`` -> 28, ``"十"`` -> 10, ``"一百零五"`` -> 105, ``"二〇二二"`` -> 2022.
+
+    Raises ``ValueError`` for anything else.
+    """
+    if not text or any(c not in DIGITS and c not in UNITS for c in text):
+        raise ValueError(f"not a Chinese numeral: {text!r}")
+    if not any(c in UNITS for c in text):  # digit by digit, as in years: 二〇二二
+        return int("".join(str(DIGITS[c]) for c in text))
+    total, digit = 0, None
+    for c in text:
+        if c in DIGITS:
+            digit = DIGITS[c]
+        else:
+            total += (1 if digit is None else digit) * UNITS[c]
+            digit = None
+    return total + (digit or 0)
