@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import xref
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW = ROOT / "data" / "raw"
+SEED_IDS = sorted(p.stem for p in RAW.glob("*.txt"))
+
+
+def seed(prefix: str) -> str:
+    """The full document id of the seed whose id starts with ``prefix`` (``"000"``)."""
+    (doc_id,) = [d for d in SEED_IDS if d.startswith(prefix)]
+    return doc_id
+
+
+@pytest.fixture(scope="session")
+def corpus() -> xref.Corpus:
+    return xref.load_corpus(RAW)
+
+
+@pytest.fixture(scope="session")
+def docs(corpus: xref.Corpus) -> dict[str, xref.Document]:
+    """Seed documents by their three-digit prefix."""
+    return {d.doc_id[:3]: d for d in corpus}

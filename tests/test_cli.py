@@ -1,0 +1,88 @@
+"""The xref command: outputs, exit codes, determinism, and a failed run that touches nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import RAW, SEED_IDS
+
+from xref.cli import main
+
+SPEC_COLUMNS = [
+    "doc_id", "title", "issuer", "level", "region", "parent_region", "kind", "issue_date",
+    "publish_date", "doc_number", "period_start", "period_end", "n_chars", "warnings",
+]
+
+
+def test_build_writes_documents_csv(tmp_path: Path) -> None:
+    assert main(["build", str(RAW), "-o", str(tmp_path / "out")]) == 0
+    data = (tmp_path / "out" / "documents.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")  # Excel on Chinese Windows needs the BOM
+    df = pd.read_csv(tmp_path / "out" / "documents.csv", encoding="utf-8-sig", dtype=str)
+    assert list(df.columns[: len(SPEC_COLUMNS)]) == SPEC_COLUMNS
+    assert list(df["doc_id"]) == SEED_IDS
+    assert list(df["level"]) == ["city", "district", "district", "city", "district"]
+
+
+def test_builds_are_byte_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    copy = tmp_path / "elsewhere" / "raw"
+    shutil.copytree(RAW, copy)
+    main(["build", str(RAW), "-o", str(tmp_path / "a")])
+    monkeypatch.chdir(tmp_path)
+    main(["build", "elsewhere/raw", "-o", "b"])
+    for name in ("documents.csv", "problems.csv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_skipped_files_are_listed_and_strict_fails(tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "raw"
+    shutil.copytree(RAW, folder)
+    (folder / "blank.txt").write_bytes(b"")
+    assert main(["build", str(folder), "-o", str(tmp_path / "out")]) == 0
+    err = capsys.readouterr().err
+    assert "blank.txt: empty: the file has no text" in err
+    assert "5 document(s) loaded" in err
+    problems = pd.read_csv(tmp_path / "out" / "problems.csv", encoding="utf-8-sig")
+    assert list(problems["problem"]) == ["empty"]
+    assert main(["build", str(folder), "-o", str(tmp_path / "out"), "--strict"]) == 1
+
+
+def test_malformed_manifest_stops_the_build_and_loses_nothing(tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "data" / "raw"
+    shutil.copytree(RAW, folder)
+    manifest = tmp_path / "data" / "corpus.csv"
+    manifest.write_text(f"doc_id,level\n{SEED_IDS[1]},prefecture\n", encoding="utf-8")
+    before = hashlib.sha256(manifest.read_bytes()).hexdigest()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "documents.csv").write_text("previous run", encoding="utf-8")
+
+    assert main(["build", str(folder), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "line 2" in err and "column 'level'" in err and "prefecture" in err
+    assert (out / "documents.csv").read_text(encoding="utf-8") == "previous run"
+    assert hashlib.sha256(manifest.read_bytes()).hexdigest() == before
+
+
+def test_empty_folder_and_missing_folder_exit_2(tmp_path: Path) -> None:
+    assert main(["build", str(tmp_path), "-o", str(tmp_path / "out")]) == 2
+    assert main(["build", str(tmp_path / "missing"), "-o", str(tmp_path / "out")]) == 2
+    assert not (tmp_path / "out").exists()
+
+
+def test_console_script_is_installed(tmp_path: Path) -> None:
+    script = Path(sys.executable).parent / "xref"
+    if not script.exists():
+        pytest.skip("xref console script not installed next to this interpreter")
+    run = subprocess.run(
+        [str(script), "build", str(RAW), "-o", str(tmp_path / "out")],
+        capture_output=True, text=True, check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "out" / "documents.csv").is_file()

@@ -1,0 +1,85 @@
+"""Loading a folder: bad files are reported and skipped, everything else still loads."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import opencc
+import pytest
+from conftest import RAW, SEED_IDS, seed
+
+import xref
+from xref.corpus import DOCUMENT_COLUMNS
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02"
+
+
+def big5_document() -> str:
+    """A Traditional Chinese notice, as a Taiwan or Hong Kong site would serve it."""
+    raw = (RAW / f"{seed('000')}.txt").read_text(encoding="utf-8")
+    body = raw[raw.index("(二十一)") : raw.index("(二十八)")]
+    body = re.sub(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)", "", body)
+    return "上海市市場監督管理局關於印發《示例實施方案》的通知\n\n" + body
+
+
+@pytest.fixture
+def messy(tmp_path: Path) -> Path:
+    """The seeds plus the bad inputs users really send."""
+    folder = tmp_path / "raw"
+    shutil.copytree(RAW, folder)
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "scan.txt").write_bytes(PNG)  # a PNG renamed .txt
+    text_001 = (RAW / f"{seed('001')}.txt").read_text(encoding="utf-8")
+    (folder / "jiading_gbk.txt").write_bytes(text_001.encode("gbk"))
+    (folder / "notice_big5.txt").write_bytes(big5_document().encode("big5"))
+    return folder
+
+
+def test_bad_files_are_skipped_with_reasons_and_nothing_else_is_lost(messy: Path) -> None:
+    corpus = xref.load_corpus(messy)
+    ids = [d.doc_id for d in corpus]
+    assert ids == sorted([*SEED_IDS, "jiading_gbk", "notice_big5"])
+    problems = {Path(p.path).name: p.problem for p in corpus.problems}
+    assert problems == {"empty.txt": "empty", "scan.txt": "binary"}
+    assert "PNG" in next(p.detail for p in corpus.problems if p.problem == "binary")
+
+
+def test_gbk_copy_loads_exactly_like_the_utf8_original(messy: Path) -> None:
+    corpus = xref.load_corpus(messy)
+    original, copy = corpus[seed("001")], corpus["jiading_gbk"]
+    assert copy.encoding == "gb18030"
+    assert copy.text == original.text
+    assert copy.meta == original.meta
+
+
+def test_big5_traditional_text_is_decoded_and_simplified(messy: Path) -> None:
+    doc = xref.load_corpus(messy)["notice_big5"]
+    assert doc.encoding == "big5hkscs"
+    assert opencc.OpenCC("t2s").convert(doc.text) == doc.text
+    assert doc.meta.title == "示例实施方案"
+    assert doc.meta.issuer == "上海市市场监督管理局"
+    assert doc.meta.level == "city"
+
+
+def test_documents_frame_has_one_row_per_document(corpus) -> None:
+    df = xref.documents_frame(corpus)
+    assert list(df.columns) == list(DOCUMENT_COLUMNS)
+    assert list(df["doc_id"]) == SEED_IDS
+    assert (df["n_chars"] > 4000).all()
+    assert df.loc[df["doc_id"].str.startswith("000"), "warnings"].item().count("garbled") == 3
+
+
+def test_duplicate_ids_in_subfolders_are_reported(tmp_path: Path) -> None:
+    for sub in ("a", "b"):
+        (tmp_path / sub).mkdir()
+        shutil.copy(RAW / f"{seed('004')}.txt", tmp_path / sub / "same.txt")
+    corpus = xref.load_corpus(tmp_path)
+    assert [d.doc_id for d in corpus] == ["same"]
+    assert [p.problem for p in corpus.problems] == ["duplicate_id"]
+
+
+def test_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="corpus folder not found"):
+        xref.load_corpus(tmp_path / "nowhere")

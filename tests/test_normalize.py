@@ -1,0 +1,176 @@
+"""Normalisation: real noise from the seeds, the raw-offset map, and nothing of the body lost."""
+
+from __future__ import annotations
+
+import re
+
+import opencc
+import pytest
+from conftest import SEED_IDS
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import xref
+from xref.normalize import GARBLE_MARK, TONED, normalize
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("市場監(jiān)督管理局", "市场监督管理局"),  # pinyin after characters
+        ("加強(qiáng)監(jiān)管", "加强监管"),
+        ("監（jiān）管", "监管"),  # full-width brackets too
+        ("實施方案(2021—2025年)", "实施方案（2021—2025年）"),  # real parentheses stay
+        ("(此件主动公开)", "（此件主动公开）"),
+        ("(一)指导思想", "（一）指导思想"),
+        ("A(de)B", "A(de)B"),  # Latin context: not pinyin, not Chinese punctuation
+        ("第一章??规划编制背景", "第一章 规划编制背景"),  # ?? where spaces were lost
+        ("??约束性??", "约束性"),
+        ("\u3000\u3000为深入贯彻", "为深入贯彻"),
+        ("市场\xa0\xa0监管", "市场 监管"),
+        ("１２３１５热线", "12315热线"),
+        ("ＡＢＣ级", "ABC级"),
+        ("1．优化服务", "1.优化服务"),
+        ("加强,推进;落实:完成!", "加强，推进；落实：完成！"),
+        ("目标8.4万户,1+1+1>3", "目标8.4万户，1+1+1>3"),
+        ("共1,000户", "共1,000户"),  # a thousands separator is not Chinese punctuation
+        ("见http://www.gov.cn/a.html", "见http://www.gov.cn/a.html"),
+        ("零\u200b宽", "零宽"),
+        ("第一行\r\n第二行\r\n\r\n\r\n\r\n第三行", "第一行\n第二行\n\n第三行"),
+    ],
+)
+def test_normalize_examples(raw: str, expected: str) -> None:
+    assert normalize(raw).text == expected
+
+
+def test_000_has_no_pinyin_traditional_or_chrome(docs) -> None:
+    text = docs["000"].text
+    assert not re.search(f"[(（][a-z{TONED}]+[)）]", text)
+    assert opencc.OpenCC("t2s").convert(text) == text
+    assert not set("監場關發設實規範黨務") & set(text)
+    for chrome in ("核心提示", "点击排行", "反对 0举报", "推荐图文", "更多>同类法规", "盐池滩羊", "地区："):
+        assert chrome not in text
+    assert "上海法治市场监管建设实施方案" in text
+
+
+# Every line removed as chrome, per seed: nothing else may go.
+EXPECTED_CHROME = {
+    "000": ["2022-03-30 632", "核心提示：为深入学习", "地区： 上海", "反对 0举报 0", "更多>同类法规",
+            "推荐图文", "推荐法规", "点击排行", "盐池滩羊"],
+    "001": ["发布日期：2025-02-07", "扫一扫在手机打开当前页"],
+    "002": ["分享到："],
+    "003": ["当前位置： 首页 » 政策法规", "扫描二维码 分享好友和朋友圈", "放大字体 缩小字体",
+            "核心提示：2023年", "发布单位", "上海市市场监督管理局", "上海市市场监督管理局",
+            "发布文号 沪市监办发", "发布日期 2023-04-25", "有效性状态", "属性 专业属性", "备注",
+            "上海市市场监督管理局关于印发《2023年", "食品伙伴网提供", "电询：", "QQ:2891238009",
+            "食品标法圈", "实时把握食品标法动态", "请扫码关注", "声明：", "① 凡本网", "② 凡本网",
+            "※ 邮箱", "[ 政策法规搜索 ]", "按分类浏览", "国家法规 (11556)", "地方法规 (40931)",
+            "法规解读 (2714)", "推荐地方法规", "点击排行", "按国家或地区浏览", "法规中心 关于我们",
+            "Processed in"],
+    "004": ["当前位置：", "来源：上海市闵行区市场监督管理局"],
+}
+
+
+@pytest.mark.parametrize("prefix", sorted(EXPECTED_CHROME))
+def test_exactly_the_chrome_is_removed(docs, prefix: str) -> None:
+    removed = [r.text for r in docs[prefix].removed if r.reason == "chrome"]
+    expected = EXPECTED_CHROME[prefix]
+    assert len(removed) == len(expected), removed
+    for got, want in zip(removed, expected, strict=True):
+        assert got.startswith(want), (got, want)
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for line in text.split("\n") for s in re.findall(r"[^。]*。", line)]
+
+
+@pytest.mark.parametrize("doc_id", SEED_IDS)
+def test_every_body_sentence_survives(corpus, doc_id: str) -> None:
+    """Count 。 before and after: the only ones lost are in removed chrome or garbled text,
+    and every raw sentence outside those reappears, normalised, in the text."""
+    doc = corpus[doc_id]
+    in_removed = sum(doc.raw[r.raw_start : r.raw_end].count("。") for r in doc.removed)
+    assert doc.raw.count("。") == doc.text.count("。") + in_removed
+
+    removed_raw = [(r.raw_start, r.raw_end) for r in doc.removed]
+    pos = 0
+    for line in doc.raw.split("\n"):
+        start, pos = pos, pos + len(line) + 1
+        if any(s < start + len(line) and start < e for s, e in removed_raw):
+            continue
+        for sentence in _sentences(line):
+            assert normalize(sentence).text in doc.text, sentence
+
+
+def test_garbled_spans_are_reported_not_kept(docs) -> None:
+    doc = docs["000"]
+    garbled = [r for r in doc.removed if r.reason == "garbled"]
+    assert len(garbled) == 3
+    assert "不当" + GARBLE_MARK in doc.text  # 不當?shù)男姓... -> 不当〓
+    assert not re.search("[\ue000-\uf8ff]", doc.text)
+    for r in garbled:
+        assert any(f"raw {r.raw_start}-{r.raw_end}" in w for w in doc.warnings)
+    assert all(not any(r.reason == "garbled" for r in d.removed) for d in
+               [docs["001"], docs["002"], docs["003"], docs["004"]])
+
+
+_FULLWIDTH = str.maketrans({c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)})
+_T2S = opencc.OpenCC("t2s").convert
+
+
+def _corresponds(norm: str, raw: str) -> bool:
+    """Whether normalised character ``norm`` is a faithful rendering of raw character ``raw``."""
+    candidates = {raw, raw.translate(_FULLWIDTH), _T2S(raw), _T2S(raw).translate(_FULLWIDTH)}
+    if norm in candidates:
+        return True
+    ascii_to_cjk = {"，": ",", "；": ";", "：": ":", "！": "!", "？": "?", "（": "(", "）": ")"}
+    if ascii_to_cjk.get(norm) in {raw, raw.translate(_FULLWIDTH)}:
+        return True
+    if norm == " ":
+        return raw.isspace() or raw == "?"
+    return norm == "\n" and raw == "\r" or norm == GARBLE_MARK
+
+
+@pytest.mark.parametrize("doc_id", SEED_IDS)
+def test_every_character_maps_back_to_its_raw_source(corpus, doc_id: str) -> None:
+    doc = corpus[doc_id]
+    assert len(doc.offsets) == len(doc.text)
+    offsets = list(doc.offsets)
+    assert offsets == sorted(offsets)  # order kept: spans map to spans
+    bad = [(i, c, doc.raw[o]) for i, (c, o) in enumerate(zip(doc.text, offsets, strict=True))
+           if not _corresponds(c, doc.raw[o])]
+    assert not bad, bad[:10]
+
+
+@pytest.mark.parametrize("doc_id", SEED_IDS)
+def test_lines_round_trip_through_raw_context(corpus, doc_id: str) -> None:
+    """Normalising the raw text behind any normalised line gives that line back."""
+    doc = corpus[doc_id]
+    pos = 0
+    for line in doc.text.split("\n"):
+        start, pos = pos, pos + len(line) + 1
+        if line:
+            assert normalize(doc.raw_context(start, start + len(line))).text == line
+
+
+def test_raw_span_rejects_spans_outside_the_document(docs) -> None:
+    doc = docs["001"]
+    assert doc.raw_span(0, 0) == (doc.offsets[0], doc.offsets[0])
+    with pytest.raises(IndexError):
+        doc.raw_span(0, len(doc.text) + 1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("監督管理局(jiān)（）??\u3000 ,.。\n\r1２a市場\ue497不当")), max_size=80))
+def test_normalize_never_breaks_the_offset_map(raw: str) -> None:
+    n = normalize(raw)
+    assert len(n.offsets) == len(n.text)
+    assert list(n.offsets) == sorted(n.offsets)
+    assert all(0 <= o < len(raw) for o in n.offsets)
+
+
+def test_simplified_seeds_are_unchanged_by_t2s(docs) -> None:
+    for prefix in ("001", "002", "003", "004"):
+        doc = docs[prefix]
+        assert _T2S(doc.text) == doc.text
+    assert isinstance(docs["001"], xref.Document)
