@@ -15,8 +15,20 @@ from conftest import RAW, SEED_IDS
 from xref.cli import main
 
 SPEC_COLUMNS = [
-    "doc_id", "title", "issuer", "level", "region", "parent_region", "kind", "issue_date",
-    "publish_date", "doc_number", "period_start", "period_end", "n_chars", "warnings",
+    "doc_id",
+    "title",
+    "issuer",
+    "level",
+    "region",
+    "parent_region",
+    "kind",
+    "issue_date",
+    "publish_date",
+    "doc_number",
+    "period_start",
+    "period_end",
+    "n_chars",
+    "warnings",
 ]
 
 
@@ -82,7 +94,9 @@ def test_console_script_is_installed(tmp_path: Path) -> None:
         pytest.skip("xref console script not installed next to this interpreter")
     run = subprocess.run(
         [str(script), "build", str(RAW), "-o", str(tmp_path / "out")],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "out" / "documents.csv").is_file()

@@ -41,7 +41,9 @@ def test_manifest_overrides_win_and_derived_fields_follow(corpus_dir: Path) -> N
 
 
 def test_manifest_level_override(tmp_path: Path, corpus_dir: Path) -> None:
-    manifest = write(tmp_path / "m.csv", f"doc_id,level,period_start,period_end\n{seed('003')},city,2023,2024\n")
+    manifest = write(
+        tmp_path / "m.csv", f"doc_id,level,period_start,period_end\n{seed('003')},city,2023,2024\n"
+    )
     meta = xref.load_corpus(corpus_dir, manifest=manifest)[seed("003")].meta
     assert (meta.level, meta.period_start, meta.period_end) == ("city", 2023, 2024)
 
@@ -51,17 +53,25 @@ def test_manifest_level_override(tmp_path: Path, corpus_dir: Path) -> None:
     [
         ("doc_id,level\nx,prefecture\n", "line 2 (x), column 'level': unknown level 'prefecture'"),
         ("doc_id,levle\nx,city\n", "line 1, column 'levle': unknown column"),
-        ("doc_id,issue_date\nx,2023/4/24\n", "line 2 (x), column 'issue_date': '2023/4/24' is not a date"),
+        (
+            "doc_id,issue_date\nx,2023/4/24\n",
+            "line 2 (x), column 'issue_date': '2023/4/24' is not a date",
+        ),
         ("doc_id,period_start\nx,二〇二一\n", "column 'period_start': '二〇二一' is not a year"),
         ("doc_id,kind\nx,memo\n", "unknown kind 'memo'"),
-        ("doc_id,level\nx,city\nx,district\n", "line 3, column 'doc_id': 'x' repeats an earlier row"),
+        (
+            "doc_id,level\nx,city\nx,district\n",
+            "line 3, column 'doc_id': 'x' repeats an earlier row",
+        ),
         ("doc_id,level\nx,city,extra\n", "line 2: 3 cells, header has 2"),
         ("doc_id,level\n,city\n", "line 2, column 'doc_id': empty"),
         ("level\ncity\n", "line 1: no doc_id column"),
         ("", "the file is empty"),
     ],
 )
-def test_malformed_manifests_name_row_and_column(tmp_path: Path, content: str, message: str) -> None:
+def test_malformed_manifests_name_row_and_column(
+    tmp_path: Path, content: str, message: str
+) -> None:
     with pytest.raises(ManifestError) as info:
         read_manifest(write(tmp_path / "corpus.csv", content))
     assert message in str(info.value)

@@ -48,25 +48,69 @@ def test_000_has_no_pinyin_traditional_or_chrome(docs) -> None:
     assert not re.search(f"[(（][a-z{TONED}]+[)）]", text)
     assert opencc.OpenCC("t2s").convert(text) == text
     assert not set("監場關發設實規範黨務") & set(text)
-    for chrome in ("核心提示", "点击排行", "反对 0举报", "推荐图文", "更多>同类法规", "盐池滩羊", "地区："):
+    for chrome in (
+        "核心提示",
+        "点击排行",
+        "反对 0举报",
+        "推荐图文",
+        "更多>同类法规",
+        "盐池滩羊",
+        "地区：",
+    ):
         assert chrome not in text
     assert "上海法治市场监管建设实施方案" in text
 
 
 # Every line removed as chrome, per seed: nothing else may go.
 EXPECTED_CHROME = {
-    "000": ["2022-03-30 632", "核心提示：为深入学习", "地区： 上海", "反对 0举报 0", "更多>同类法规",
-            "推荐图文", "推荐法规", "点击排行", "盐池滩羊"],
+    "000": [
+        "2022-03-30 632",
+        "核心提示：为深入学习",
+        "地区： 上海",
+        "反对 0举报 0",
+        "更多>同类法规",
+        "推荐图文",
+        "推荐法规",
+        "点击排行",
+        "盐池滩羊",
+    ],
     "001": ["发布日期：2025-02-07", "扫一扫在手机打开当前页"],
     "002": ["分享到："],
-    "003": ["当前位置： 首页 » 政策法规", "扫描二维码 分享好友和朋友圈", "放大字体 缩小字体",
-            "核心提示：2023年", "发布单位", "上海市市场监督管理局", "上海市市场监督管理局",
-            "发布文号 沪市监办发", "发布日期 2023-04-25", "有效性状态", "属性 专业属性", "备注",
-            "上海市市场监督管理局关于印发《2023年", "食品伙伴网提供", "电询：", "QQ:2891238009",
-            "食品标法圈", "实时把握食品标法动态", "请扫码关注", "声明：", "① 凡本网", "② 凡本网",
-            "※ 邮箱", "[ 政策法规搜索 ]", "按分类浏览", "国家法规 (11556)", "地方法规 (40931)",
-            "法规解读 (2714)", "推荐地方法规", "点击排行", "按国家或地区浏览", "法规中心 关于我们",
-            "Processed in"],
+    "003": [
+        "当前位置： 首页 » 政策法规",
+        "扫描二维码 分享好友和朋友圈",
+        "放大字体 缩小字体",
+        "核心提示：2023年",
+        "发布单位",
+        "上海市市场监督管理局",
+        "上海市市场监督管理局",
+        "发布文号 沪市监办发",
+        "发布日期 2023-04-25",
+        "有效性状态",
+        "属性 专业属性",
+        "备注",
+        "上海市市场监督管理局关于印发《2023年",
+        "食品伙伴网提供",
+        "电询：",
+        "QQ:2891238009",
+        "食品标法圈",
+        "实时把握食品标法动态",
+        "请扫码关注",
+        "声明：",
+        "① 凡本网",
+        "② 凡本网",
+        "※ 邮箱",
+        "[ 政策法规搜索 ]",
+        "按分类浏览",
+        "国家法规 (11556)",
+        "地方法规 (40931)",
+        "法规解读 (2714)",
+        "推荐地方法规",
+        "点击排行",
+        "按国家或地区浏览",
+        "法规中心 关于我们",
+        "Processed in",
+    ],
     "004": ["当前位置：", "来源：上海市闵行区市场监督管理局"],
 }
 
@@ -110,8 +154,10 @@ def test_garbled_spans_are_reported_not_kept(docs) -> None:
     assert not re.search("[\ue000-\uf8ff]", doc.text)
     for r in garbled:
         assert any(f"raw {r.raw_start}-{r.raw_end}" in w for w in doc.warnings)
-    assert all(not any(r.reason == "garbled" for r in d.removed) for d in
-               [docs["001"], docs["002"], docs["003"], docs["004"]])
+    assert all(
+        not any(r.reason == "garbled" for r in d.removed)
+        for d in [docs["001"], docs["002"], docs["003"], docs["004"]]
+    )
 
 
 _FULLWIDTH = str.maketrans({c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)})
@@ -128,7 +174,7 @@ def _corresponds(norm: str, raw: str) -> bool:
         return True
     if norm == " ":
         return raw.isspace() or raw == "?"
-    return norm == "\n" and raw == "\r" or norm == GARBLE_MARK
+    return (norm == "\n" and raw == "\r") or norm == GARBLE_MARK
 
 
 @pytest.mark.parametrize("doc_id", SEED_IDS)
@@ -137,8 +183,11 @@ def test_every_character_maps_back_to_its_raw_source(corpus, doc_id: str) -> Non
     assert len(doc.offsets) == len(doc.text)
     offsets = list(doc.offsets)
     assert offsets == sorted(offsets)  # order kept: spans map to spans
-    bad = [(i, c, doc.raw[o]) for i, (c, o) in enumerate(zip(doc.text, offsets, strict=True))
-           if not _corresponds(c, doc.raw[o])]
+    bad = [
+        (i, c, doc.raw[o])
+        for i, (c, o) in enumerate(zip(doc.text, offsets, strict=True))
+        if not _corresponds(c, doc.raw[o])
+    ]
     assert not bad, bad[:10]
 
 
@@ -161,7 +210,12 @@ def test_raw_span_rejects_spans_outside_the_document(docs) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("監督管理局(jiān)（）??\u3000 ,.。\n\r1２a市場\ue497不当")), max_size=80))
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("監督管理局(jiān)（）??\u3000 ,.。\n\r1２a市場\ue497不当")),
+        max_size=80,
+    )
+)
 def test_normalize_never_breaks_the_offset_map(raw: str) -> None:
     n = normalize(raw)
     assert len(n.offsets) == len(n.text)

@@ -39,7 +39,9 @@ _DOC_NUMBER = re.compile(
     r"|(?P<y2>(?:19|20)\d{2})年?第?(?P<n2>\d{1,5}))号"
 )
 _PERIOD = re.compile(r"(?P<a>(?:19|20)\d{2})\s*年?\s*[-—–~～至到]\s*(?P<b>(?:19|20)\d{2})\s*年")
-_FIVE_YEAR = re.compile(r"(?P<n>十[一二三四五六七八九]?|[三四五六七八九])五(?=[”\"]|规划|时期|期间)")
+_FIVE_YEAR = re.compile(  # 十四五 -> the 14th five-year plan
+    r"(?P<n>十[一二三四五六七八九]?|[三四五六七八九])五(?=[”\"]|规划|时期|期间)"
+)
 _YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年度?")
 NATIONAL_REGION = "全国"
 
