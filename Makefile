@@ -20,8 +20,8 @@ run: $(STAMP)
 	$(BIN)/xref build $(CORPUS) -o $(OUT)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
 	$(MAKE) --no-print-directory lint
+	$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts notebooks
