@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from xref.corpus import documents_frame, load_corpus, problems_frame
+from xref.extract import extract
 from xref.io import write_csv
 from xref.manifest import ManifestError
 
@@ -36,9 +37,14 @@ def _build(args: argparse.Namespace) -> int:
         print(f"xref: error: no readable document in {args.corpus}", file=sys.stderr)
         return 2
 
+    tables = {
+        "documents.csv": documents_frame(corpus),
+        "problems.csv": problems_frame(corpus),
+        "items.csv": extract(corpus),
+    }
     out = Path(args.out)
-    write_csv(documents_frame(corpus), out / "documents.csv")
-    write_csv(problems_frame(corpus), out / "problems.csv")
+    for name, table in tables.items():
+        write_csv(table, out / name)
 
     n_warn = sum(bool(d.warnings) for d in corpus)
     print(

@@ -1,0 +1,55 @@
+"""Extraction entry points: documents -> items (and, per item, terms and facts)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from xref.structure import parse
+from xref.types import Corpus
+
+ITEM_COLUMNS = (
+    "doc_id",
+    "item_id",
+    "parent_id",
+    "depth",
+    "label",
+    "heading",
+    "text",
+    "kind",
+    "start",
+    "end",
+    "own_end",
+    "raw_start",
+    "raw_end",
+)
+
+
+def extract(corpus: Corpus) -> pd.DataFrame:
+    """One row per item of every document: its place in the outline, text, kind and offsets.
+
+    ``start``/``end`` are offsets in the normalised text (``text`` is ``doc.text[start:end]``
+    without trailing blank lines); ``own_end`` is where the item's own text stops and its first
+    child begins; ``raw_start``/``raw_end`` locate the item in the raw file.
+    """
+    rows = []
+    for doc in corpus:
+        for node in parse(doc):
+            raw_start, raw_end = doc.raw_span(node.start, node.end)
+            rows.append(
+                (
+                    doc.doc_id,
+                    node.item_id,
+                    node.parent.item_id if node.parent else None,
+                    node.depth,
+                    node.label,
+                    node.heading,
+                    doc.text[node.start : node.end].rstrip(),
+                    node.kind,
+                    node.start,
+                    node.end,
+                    node.own_end,
+                    raw_start,
+                    raw_end,
+                )
+            )
+    return pd.DataFrame(rows, columns=list(ITEM_COLUMNS))

@@ -1,0 +1,217 @@
+"""Document structure: the seeds' outlines with exact counts, tiling, and hand-made edge cases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import SEED_IDS
+
+import xref
+from xref.extract import extract
+from xref.structure import line_label, parse
+
+
+@pytest.fixture(scope="module")
+def items(corpus) -> pd.DataFrame:
+    return extract(corpus)
+
+
+def of(items: pd.DataFrame, prefix: str) -> pd.DataFrame:
+    return items[items["doc_id"].str.startswith(prefix)]
+
+
+def children(items: pd.DataFrame, prefix: str, parent: str | None) -> list[str]:
+    doc = of(items, prefix)
+    rows = doc[doc["parent_id"].isna()] if parent is None else doc[doc["parent_id"] == parent]
+    return [i.rsplit("/", 1)[-1] for i in rows["item_id"]]
+
+
+CN28 = [
+    "一",
+    "二",
+    "三",
+    "四",
+    "五",
+    "六",
+    "七",
+    "八",
+    "九",
+    "十",
+    "十一",
+    "十二",
+    "十三",
+    "十四",
+    "十五",
+    "十六",
+    "十七",
+    "十八",
+    "十九",
+    "二十",
+    "二十一",
+    "二十二",
+    "二十三",
+    "二十四",
+    "二十五",
+    "二十六",
+    "二十七",
+    "二十八",
+]
+
+
+def test_000_six_parts_and_28_tasks(items) -> None:
+    doc = of(items, "000")
+    parts = doc[doc["depth"].eq(1) & doc["kind"].eq("section")]
+    assert list(parts["label"]) == ["一、", "二、", "三、", "四、", "五、", "六、"]
+    numbered = doc[doc["label"].str.fullmatch(r"（[一二三四五六七八九十]+）")]
+    assert list(numbered["label"]) == [f"（{n}）" for n in CN28]
+    kinds = list(numbered["kind"])
+    assert kinds[:3] == ["principle", "principle", "goal"]
+    assert kinds[3:] == ["task"] * 25
+    row = doc[doc["item_id"] == "三/（十）"].iloc[0]
+    assert row["heading"] == "以信用监管为基础强化事中事后监管"
+    assert row["text"].startswith("（十）以信用监管为基础强化事中事后监管。健全以“双随机、一公开”")
+
+
+def test_000_front_and_back_matter_are_items_of_their_own(items) -> None:
+    doc = of(items, "000")
+    roots = list(doc[doc["depth"] == 1]["kind"])
+    assert roots[:5] == ["notice", "signature", "attachment", "title", "preamble"]
+    assert roots[-2:] == ["closing", "signature"]
+    last_task = doc[doc["item_id"] == "六/（二十八）"].iloc[0]
+    assert (
+        "抄送" not in last_task["text"]
+        and "各级市场监管部门要全面准确贯彻" not in last_task["text"]
+    )
+
+
+def test_001_parts_subsections_and_problems(items) -> None:
+    assert children(items, "001", "一") == ["（一）", "（二）", "（三）", "（四）"]
+    assert [len(children(items, "001", f"一/（{n}）")) for n in "一二三四"] == [3, 3, 3, 3]
+    assert children(items, "001", "一/（三）") == ["一方面", "另一方面", "此外"]
+    doc = of(items, "001")
+    problems = doc[doc["kind"] == "problem"]
+    assert list(problems["item_id"]) == ["二/一是", "二/二是", "二/三是", "二/四是"]
+    assert problems.iloc[0]["heading"] == "基层执法基础不扎实，能力不匹配"
+    assert children(items, "001", "三") == ["一是", "二是", "三是"]
+    assert children(items, "001", "四") == ["一是", "二是", "三是", "四是"]
+    assert set(doc[doc["parent_id"] == "四"]["kind"]) == {"task"}  # next year's plans
+    assert set(doc[doc["parent_id"] == "一/（一）"]["kind"]) == {"reported_work"}
+
+
+def test_002_chapters_measures_and_table(items) -> None:
+    doc = of(items, "002")
+    chapters = doc[doc["label"].str.fullmatch(r"第.章")]
+    assert list(chapters["item_id"]) == ["第一章", "第二章", "第三章", "第四章", "第五章"]
+    assert children(items, "002", "第三章") == ["一", "二", "三", "四"]
+    per_part = []
+    for part in "一二三四":
+        subs = children(items, "002", f"第三章/{part}")
+        per_part.append(sum(len(children(items, "002", f"第三章/{part}/{s}")) for s in subs))
+    assert per_part == [11, 16, 17, 19]
+    assert (doc["kind"] == "measure").sum() == 63
+    assert [len(children(items, "002", f"第四章/{p}")) for p in "一二三"] == [3, 5, 4]
+    assert (doc["kind"] == "indicator").sum() == 25
+    # a heading broken across two lines is joined
+    assert doc[doc["item_id"] == "第三章/二"].iloc[0]["heading"] == (
+        "构建现代化的质量变革推动体系，打造服务高质量发展、高品质生活新范式"
+    )
+
+
+def test_003_five_parts_21_items(items) -> None:
+    counts = [len(children(items, "003", p)) for p in "一二三四五"]
+    assert counts == [3, 6, 4, 4, 4]
+    doc = of(items, "003")
+    assert (doc["kind"] == "task").sum() == 21
+    # a paragraph without a label belongs to the item above it
+    row = doc[doc["item_id"] == "三/（二）"].iloc[0]
+    assert "决策出台后的10个工作日内" in row["text"]
+
+
+def test_004_measures_and_key_tasks(items) -> None:
+    measures = of(items, "004").query("kind == 'measure'")
+    assert list(measures["label"]) == [f"{n}." for n in range(1, 10)]
+    assert {p.rsplit("/", 1)[0] for p in measures["item_id"]} == {
+        "二/（一）",
+        "二/（二）",
+        "二/（三）",
+    }
+    assert children(items, "004", "三") == [f"（{n}）" for n in "一二三四五六七"]
+    assert set(of(items, "004").query("parent_id == '三'")["kind"]) == {"task"}
+
+
+@pytest.mark.parametrize("doc_id", SEED_IDS)
+def test_items_tile_the_document(corpus, items, doc_id: str) -> None:
+    """The own spans [start, own_end) cover every character exactly once."""
+    doc = items[items["doc_id"] == doc_id].sort_values("start")
+    starts, own_ends = list(doc["start"]), list(doc["own_end"])
+    assert starts[0] == 0
+    assert own_ends[-1] == len(corpus[doc_id].text)
+    assert starts[1:] == own_ends[:-1]
+    assert (doc["end"] >= doc["own_end"]).all()
+    assert doc["item_id"].is_unique
+
+
+@pytest.mark.parametrize("doc_id", SEED_IDS)
+def test_items_point_back_to_the_raw_file(corpus, items, doc_id: str) -> None:
+    doc = corpus[doc_id]
+    for row in items[items["doc_id"] == doc_id].itertuples():
+        assert doc.raw[row.raw_start : row.raw_end].strip()
+        assert (row.raw_start, row.raw_end) == doc.raw_span(row.start, row.end)
+
+
+def _items_of(text: str, tmp_path: Path) -> list[tuple[str, str, str]]:
+    (tmp_path / "d.txt").write_text(text, encoding="utf-8")
+    doc = xref.load_document(tmp_path / "d.txt")
+    return [(n.item_id, n.kind, n.heading) for n in parse(doc)]
+
+
+def test_inline_heading_ends_at_the_first_full_stop(tmp_path: Path) -> None:
+    got = _items_of(
+        "一、总体要求\n（一）加强市场监管立法。推进立法。\n（二）健全机制。内容。", tmp_path
+    )
+    assert got[1:] == [
+        ("一/（一）", "principle", "加强市场监管立法"),
+        ("一/（二）", "principle", "健全机制"),
+    ]
+
+
+def test_inline_enumerations_need_a_sequence(tmp_path: Path) -> None:
+    text = "一、工作\n统一是关键。一是加强领导；二是完善机制；三是强化保障。\n二、其他\n一是孤立的一项。"
+    ids = [i for i, _, _ in _items_of(text, tmp_path)]
+    assert ids == ["一", "一/一是", "一/二是", "一/三是", "二"]
+
+
+def test_fangmian_pairs_and_ciwai(tmp_path: Path) -> None:
+    text = "一、监督\n一方面，接受外部监督。另一方面，健全内部监督。\n此外，落实三项制度。"
+    ids = [i for i, _, _ in _items_of(text, tmp_path)]
+    assert ids == ["一", "一/一方面", "一/另一方面", "一/此外"]
+
+
+def test_a_new_line_label_closes_inline_items(tmp_path: Path) -> None:
+    text = "一、甲\n（一）乙\n一是丙；二是丁。\n（二）戊\n内容。"
+    ids = [i for i, _, _ in _items_of(text, tmp_path)]
+    assert ids == ["一", "一/（一）", "一/（一）/一是", "一/（一）/二是", "一/（二）"]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("第三章 重点任务", ("chapter", "第三章", "第三章")),
+        ("第二部分 主要任务", ("chapter", "第二部分", "第二部分")),
+        ("十二、加强领导", ("cn", "十二", "十二、")),
+        ("（十）以信用监管为基础", ("paren_cn", "十", "（十）")),
+        ("1.建立制度", ("arabic", "1", "1.")),
+        ("2、完善机制", ("arabic", "2", "2、")),
+        ("（3）开展检查", ("paren_arabic", "3", "（3）")),
+        ("①建立台账", ("circled", "①", "①")),
+        ("第一，聚焦发展", ("ordinal", "第一", "第一，")),
+        ("——管得住", ("dash", "——", "——")),
+        ("8.4万户", None),
+        ("2021年以来", None),
+        ("第一责任人", None),
+    ],
+)
+def test_line_labels(line: str, expected: tuple[str, str, str] | None) -> None:
+    assert line_label(line) == expected
