@@ -178,7 +178,10 @@ def test_inline_heading_ends_at_the_first_full_stop(tmp_path: Path) -> None:
 
 
 def test_inline_enumerations_need_a_sequence(tmp_path: Path) -> None:
-    text = "一、工作\n统一是关键。一是加强领导；二是完善机制；三是强化保障。\n二、其他\n一是孤立的一项。"
+    text = (
+        "一、工作\n统一是关键。一是加强领导；二是完善机制；三是强化保障。\n"
+        "二、其他\n一是孤立的一项。"
+    )
     ids = [i for i, _, _ in _items_of(text, tmp_path)]
     assert ids == ["一", "一/一是", "一/二是", "一/三是", "二"]
 

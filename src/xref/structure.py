@@ -239,9 +239,8 @@ def _body_marks(lines: list[Line]) -> list[Node]:
             heading = _heading(rest, False)
             # a heading broken across two lines (002, 第三章 二、…发展、 / 高品质生活新范式)
             nxt = lines[i + 1] if i + 1 < len(lines) else None
-            if heading and heading.endswith(("、", "，")) and nxt and not line_label(nxt.text):
-                if len(nxt.text) <= HEADING_MAX and not _SENTENCE_END.search(nxt.text):
-                    heading += nxt.text
+            if heading.endswith(("、", "，")) and nxt and _is_title(nxt):
+                heading += nxt.text
             marks.append(Node(style, seg, label, line.start, heading))
             open_inline = None
             inline_text = Line(line.start + len(label), rest)
@@ -286,7 +285,7 @@ def _build(marks: list[Node], n_chars: int) -> list[Node]:
         if mark.style == "special":
             stack.clear()
         else:
-            if mark.style not in INLINE_STYLES + ("category", "indicator"):
+            if mark.style not in (*INLINE_STYLES, "category", "indicator"):
                 while stack and stack[-1].style in INLINE_STYLES:
                     stack.pop()
             if mark.style == "category":
