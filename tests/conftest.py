@@ -23,6 +23,31 @@ def corpus() -> xref.Corpus:
 
 
 @pytest.fixture(scope="session")
+def segmenter(corpus: xref.Corpus) -> xref.Segmenter:
+    """One segmenter for the session: loading jieba's dictionary takes about a second."""
+    return xref.corpus_segmenter(corpus)
+
+
+@pytest.fixture(scope="session")
+def items(corpus: xref.Corpus, segmenter: xref.Segmenter):
+    return xref.extract(corpus, segmenter=segmenter)
+
+
+@pytest.fixture(scope="session")
 def docs(corpus: xref.Corpus) -> dict[str, xref.Document]:
     """Seed documents by their three-digit prefix."""
     return {d.doc_id[:3]: d for d in corpus}
+
+
+@pytest.fixture
+def snippet(tmp_path, segmenter):
+    """``snippet(text)`` -> ``(corpus, items)`` for a one-document corpus made of ``text``."""
+
+    def make(text: str, name: str = "snippet"):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+        corpus = xref.load_corpus(folder)
+        return corpus, xref.extract(corpus, segmenter=segmenter)
+
+    return make

@@ -9,13 +9,7 @@ import pytest
 from conftest import SEED_IDS
 
 import xref
-from xref.extract import extract
 from xref.structure import line_label, parse
-
-
-@pytest.fixture(scope="module")
-def items(corpus) -> pd.DataFrame:
-    return extract(corpus)
 
 
 def of(items: pd.DataFrame, prefix: str) -> pd.DataFrame:

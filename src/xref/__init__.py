@@ -6,14 +6,23 @@ This release covers documents and items::
     import xref
     corpus = xref.load_corpus("data/raw")
     xref.documents_frame(corpus)   # one row per document
-    xref.extract(corpus)           # one row per numbered item
+    items = xref.extract(corpus)   # one row per numbered item
+    xref.terms_frame(corpus, items)  # and targets_, deadlines_, units_, citations_,
+                                     # indicators_frame(corpus, items)
 """
 
+from xref.citations import citations_frame, normalize_title
 from xref.corpus import documents_frame, load_corpus, load_document, problems_frame
+from xref.deadlines import deadlines_frame
 from xref.decode import DecodeError
 from xref.extract import extract
+from xref.indicators import indicators_frame
 from xref.manifest import ManifestError, read_manifest
+from xref.segment import Segmenter
+from xref.targets import targets_frame
+from xref.terms import corpus_segmenter, terms_frame
 from xref.types import Corpus, Document, Metadata, Problem
+from xref.units import units_frame
 
 __all__ = [
     "Corpus",
@@ -22,11 +31,20 @@ __all__ = [
     "ManifestError",
     "Metadata",
     "Problem",
+    "Segmenter",
+    "citations_frame",
+    "corpus_segmenter",
+    "deadlines_frame",
     "documents_frame",
     "extract",
+    "indicators_frame",
     "load_corpus",
     "load_document",
+    "normalize_title",
     "problems_frame",
     "read_manifest",
+    "targets_frame",
+    "terms_frame",
+    "units_frame",
 ]
 __version__ = "0.1.0"

@@ -13,15 +13,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from xref.corpus import documents_frame, load_corpus, problems_frame
-from xref.extract import extract
+import xref
 from xref.io import write_csv
 from xref.manifest import ManifestError
 
 
 def _build(args: argparse.Namespace) -> int:
     try:
-        corpus = load_corpus(args.corpus, manifest=args.manifest)
+        corpus = xref.load_corpus(args.corpus, manifest=args.manifest)
     except (FileNotFoundError, ManifestError) as exc:
         print(f"xref: error: {exc}", file=sys.stderr)
         return 2
@@ -37,10 +36,18 @@ def _build(args: argparse.Namespace) -> int:
         print(f"xref: error: no readable document in {args.corpus}", file=sys.stderr)
         return 2
 
+    segmenter = xref.corpus_segmenter(corpus)
+    items = xref.extract(corpus, segmenter=segmenter)
     tables = {
-        "documents.csv": documents_frame(corpus),
-        "problems.csv": problems_frame(corpus),
-        "items.csv": extract(corpus),
+        "documents.csv": xref.documents_frame(corpus),
+        "problems.csv": xref.problems_frame(corpus),
+        "items.csv": items,
+        "terms.csv": xref.terms_frame(corpus, items, segmenter=segmenter),
+        "targets.csv": xref.targets_frame(corpus, items),
+        "deadlines.csv": xref.deadlines_frame(corpus, items),
+        "units.csv": xref.units_frame(corpus, items),
+        "citations.csv": xref.citations_frame(corpus, items),
+        "indicators.csv": xref.indicators_frame(corpus, items),
     }
     out = Path(args.out)
     for name, table in tables.items():

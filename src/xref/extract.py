@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from xref.segment import Segmenter
 from xref.structure import parse
+from xref.terms import item_terms
 from xref.types import Corpus
 
 ITEM_COLUMNS = (
@@ -21,10 +23,12 @@ ITEM_COLUMNS = (
     "own_end",
     "raw_start",
     "raw_end",
+    "actions",
+    "terms",
 )
 
 
-def extract(corpus: Corpus) -> pd.DataFrame:
+def extract(corpus: Corpus, *, segmenter: Segmenter | None = None) -> pd.DataFrame:
     """One row per item of every document: its place in the outline, text, kind and offsets.
 
     ``start``/``end`` are offsets in the normalised text (``text`` is ``doc.text[start:end]``
@@ -52,4 +56,10 @@ def extract(corpus: Corpus) -> pd.DataFrame:
                     raw_end,
                 )
             )
-    return pd.DataFrame(rows, columns=list(ITEM_COLUMNS))
+    items = pd.DataFrame(rows, columns=list(ITEM_COLUMNS[:-2]))
+    terms, actions = item_terms(corpus, items, segmenter=segmenter)
+    keys = list(zip(items["doc_id"], items["item_id"], strict=True))
+    items["actions"] = [";".join(actions[k]) for k in keys]
+    per_item = terms.groupby(["doc_id", "item_id"], sort=False)["term"].agg(";".join)
+    items["terms"] = [per_item.get(k, "") for k in keys]
+    return items

@@ -149,6 +149,11 @@ def _t2s() -> Callable[[str], str]:
     return opencc.OpenCC("t2s").convert
 
 
+def to_simplified(text: str) -> str:
+    """Traditional -> Simplified, as in step 3 (OpenCC ``t2s``)."""
+    return _t2s()(text)
+
+
 def _fold_width(text: str) -> str:
     return text.translate(_WIDTH_TABLE)
 

@@ -59,3 +59,9 @@ def org_vocabulary() -> tuple[tuple[str, ...], tuple[re.Pattern[str], ...]]:
 def kind_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     """``(kind, pattern)`` rules for a document's kind, first match wins (``doc_kinds.csv``)."""
     return tuple((r["kind"], re.compile(r["pattern"])) for r in data_rows("doc_kinds.csv"))
+
+
+@cache
+def word_set(name: str) -> frozenset[str]:
+    """The words of a one-word-per-line vocabulary file (``stopwords.txt``, ...)."""
+    return frozenset(ln.split("\t")[0].strip() for ln in data_lines(name))

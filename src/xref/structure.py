@@ -276,6 +276,7 @@ def _is_title(line: Line) -> bool:
 
 
 INLINE_STYLES = ("shi", "fangmian")
+INLINE_SEGMENT = re.compile(rf"/(?:[{NUMERAL_CHARS}]+是|一方面|另一方面|此外)$")
 
 
 def _build(marks: list[Node], n_chars: int) -> list[Node]:

@@ -1,0 +1,90 @@
+"""Quantitative targets: a number with a unit, how it compares, and what it counts.
+
+``不少于60学时`` -> (60, 学时, ``>=``); ``98%以上`` -> (98, %, ``>=``); ``出庭应诉率100%`` ->
+(100, %, ``=``). The subject is the clause before the comparison (``法制审核人员``), or the
+clause before that when the comparison opens its clause (``…人员，目前已达到…7%以上``).
+Durations (10个工作日内) are deadlines, not targets: see :mod:`xref.deadlines`.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import pandas as pd
+
+from xref.resources import data_rows, word_set
+from xref.spans import own_spans, sentence_at
+from xref.types import Corpus
+
+TARGET_COLUMNS = (
+    "doc_id",
+    "item_id",
+    "quantity",
+    "unit",
+    "comparator",
+    "subject",
+    "sentence",
+    "start",
+    "end",
+)
+_CLAUSE_BREAK = re.compile(r"[，。；：！？、\n]")
+_LEADING = re.compile(r"^(原则上|目前已?|年内|每年|确保|力争|全年|累计|其中|已经?|共|并|且|的)+")
+
+
+@cache
+def _pattern() -> tuple[re.Pattern[str], dict[str, str], dict[str, str]]:
+    rows = data_rows("comparators.csv")
+    before = {r["word"]: r["comparator"] for r in rows if r["position"] == "before"}
+    after = {r["word"]: r["comparator"] for r in rows if r["position"] == "after"}
+    units = sorted(word_set("units.txt"), key=len, reverse=True)
+    alt = lambda words: "|".join(map(re.escape, sorted(words, key=len, reverse=True)))  # noqa: E731
+    pattern = re.compile(
+        rf"(?:(?P<before>{alt(before)})(?P<of>[^，。；\d]{{0,16}}?))?"
+        rf"(?<![\d.])(?P<number>\d+(?:\.\d+)?)(?P<unit>{alt(units)})"
+        rf"(?!工作日|小时|日内|天内)(?P<after>{alt(after)})?"
+    )
+    return pattern, before, after
+
+
+def _subject(text: str, clause_start: int, at: int) -> str:
+    subject = _LEADING.sub("", text[clause_start:at].strip())
+    if len(subject) >= 2:
+        return subject
+    prev = max(
+        (m.end() for m in _CLAUSE_BREAK.finditer(text, 0, max(clause_start - 1, 0))), default=0
+    )
+    return _LEADING.sub("", text[prev : max(clause_start - 1, prev)].strip())
+
+
+def targets_frame(corpus: Corpus, items: pd.DataFrame) -> pd.DataFrame:
+    """``doc_id, item_id, quantity, unit, comparator, subject, sentence, start, end`` for
+    every quantity stated in an item's own text (``start``/``end``: offsets of the figure)."""
+    pattern, before, after = _pattern()
+    rows = []
+    for doc, item_id, start, own_end in own_spans(corpus, items):
+        text = doc.text
+        for m in pattern.finditer(text, start, own_end):
+            if re.match(r"\d{4}$", m.group("number")) and m.group("unit") in ("年",):
+                continue
+            comparator = (
+                before.get(m.group("before") or "") or after.get(m.group("after") or "") or "="
+            )
+            head = m.start("before") if m.group("before") else m.start("number")
+            clause_start = max(
+                (b.end() for b in _CLAUSE_BREAK.finditer(text, start, head)), default=start
+            )
+            rows.append(
+                (
+                    doc.doc_id,
+                    item_id,
+                    float(m.group("number")),
+                    m.group("unit"),
+                    comparator,
+                    _subject(text, clause_start, head),
+                    sentence_at(text, m.start(), m.end()),
+                    m.start("number"),
+                    m.end(),
+                )
+            )
+    return pd.DataFrame(rows, columns=list(TARGET_COLUMNS))

@@ -1,0 +1,119 @@
+"""Key terms and action verbs of every item.
+
+Key terms are ranked by TF-IDF fitted on this corpus, not on jieba's general-purpose IDF: a
+word common in market-regulation plans (监管, 执法) says little about one item, while the same
+word would look rare in a general corpus. Counting units for document frequency are the items'
+own spans (a part's own text, without its children), so nesting does not inflate counts; term
+frequency is over an item's full text. Terms the corpus puts in quotation marks are always
+kept, whatever their weight.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+import pandas as pd
+
+from xref.resources import word_set
+from xref.segment import Segmenter, Token, quoted_terms
+from xref.types import Corpus
+
+TOP_K = 10
+TERM_COLUMNS = ("doc_id", "item_id", "term", "weight", "source")
+NO_TERMS = ("signature", "attachment")  # kinds whose text has no topic
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_PUNCT = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9+]")
+
+
+def corpus_segmenter(corpus: Corpus) -> Segmenter:
+    """A segmenter whose dictionary holds the shipped vocabulary and the corpus's quoted terms."""
+    quoted = dict.fromkeys(t for doc in corpus for t in quoted_terms(doc.text))
+    return Segmenter(quoted)
+
+
+def _is_term(word: str, dictionary: frozenset[str]) -> bool:
+    if word in dictionary:
+        return True
+    return (
+        len(word) >= 2
+        and bool(_HAN.search(word))
+        and not _PUNCT.search(word)
+        and not re.search(r"\d", word)
+        and word not in word_set("stopwords.txt")
+        and word not in word_set("action_verbs.txt")
+    )
+
+
+def _span(tokens: list[Token], starts: list[int], start: int, end: int) -> list[Token]:
+    return tokens[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
+
+
+def _rows(items: pd.DataFrame) -> Iterable[tuple]:
+    return items[["doc_id", "item_id", "kind", "start", "end", "own_end"]].itertuples(index=False)
+
+
+def item_terms(
+    corpus: Corpus,
+    items: pd.DataFrame,
+    *,
+    segmenter: Segmenter | None = None,
+    top_k: int = TOP_K,
+) -> tuple[pd.DataFrame, dict[tuple[str, str], list[str]]]:
+    """Key terms per item (long form) and action verbs per ``(doc_id, item_id)``."""
+    seg = segmenter or corpus_segmenter(corpus)
+    verbs = word_set("action_verbs.txt")
+    tokens = {doc.doc_id: seg.tokenize(doc.text) for doc in corpus}
+    starts = {d: [t.start for t in toks] for d, toks in tokens.items()}
+
+    df: Counter[str] = Counter()
+    n_units = 0
+    for doc_id, _item, kind, start, _end, own_end in _rows(items):
+        if kind in NO_TERMS:
+            continue
+        own = _span(tokens[doc_id], starts[doc_id], start, own_end)
+        df.update({t.word for t in own if _is_term(t.word, seg.dictionary)})
+        n_units += 1
+    idf = {w: math.log((1 + n_units) / (1 + n)) + 1 for w, n in df.items()}
+    max_idf = math.log(1 + n_units) + 1
+
+    rows, actions = [], {}
+    texts = {doc.doc_id: doc.text for doc in corpus}
+    for doc_id, item_id, kind, start, end, own_end in _rows(items):
+        full = _span(tokens[doc_id], starts[doc_id], start, end)
+        own = _span(tokens[doc_id], starts[doc_id], start, own_end)
+        actions[(doc_id, item_id)] = list(dict.fromkeys(t.word for t in own if t.word in verbs))
+        if kind in NO_TERMS:
+            continue
+        quoted = Counter(quoted_terms(texts[doc_id][start:end]))
+        counts = Counter(t.word for t in full if t.word in idf)
+        for term, n in quoted.items():  # a quoted term jieba split anyway still counts
+            counts[term] = max(counts[term], n)
+        weights = {w: (1 + math.log(n)) * idf.get(w, max_idf) for w, n in counts.items()}
+        norm = math.sqrt(sum(v * v for v in weights.values())) or 1.0
+        ranked = sorted(weights, key=lambda w: (-weights[w], w))
+        chosen = ranked[:top_k] + sorted(set(quoted) - set(ranked[:top_k]))
+        for word in chosen:
+            source = (
+                "quoted" if word in quoted else "dictionary" if word in seg.dictionary else "tfidf"
+            )
+            rows.append((doc_id, item_id, word, round(weights[word] / norm, 4), source))
+    return pd.DataFrame(rows, columns=list(TERM_COLUMNS)), actions
+
+
+def terms_frame(
+    corpus: Corpus,
+    items: pd.DataFrame,
+    *,
+    segmenter: Segmenter | None = None,
+    top_k: int = TOP_K,
+) -> pd.DataFrame:
+    """``doc_id, item_id, term, weight, source`` for the key terms of every item.
+
+    ``source`` is ``quoted`` (the document puts the term in quotation marks), ``dictionary``
+    (the shipped policy vocabulary) or ``tfidf`` (found by weight alone).
+    """
+    return item_terms(corpus, items, segmenter=segmenter, top_k=top_k)[0]

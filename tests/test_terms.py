@@ -1,0 +1,92 @@
+"""Key terms: domain dictionary, quoted terms, variants, stopwords apart from action verbs."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import xref
+from xref.resources import word_set
+from xref.segment import Segmenter, canonical_term, quoted_terms
+
+
+@pytest.fixture(scope="module")
+def terms(corpus, items, segmenter) -> pd.DataFrame:
+    return xref.terms_frame(corpus, items, segmenter=segmenter)
+
+
+def item_terms(terms: pd.DataFrame, prefix: str, item_id: str) -> pd.DataFrame:
+    return terms[terms["doc_id"].str.startswith(prefix) & (terms["item_id"] == item_id)]
+
+
+@pytest.mark.parametrize(
+    ("raw", "canonical"),
+    [
+        ("双随机、一公开", "双随机一公开"),
+        ("一企、一照、一码", "一企一照一码"),
+        ("智慧监管·云中心", "智慧监管云中心"),
+    ],
+)
+def test_variants_are_unified(raw: str, canonical: str) -> None:
+    assert canonical_term(raw) == canonical
+
+
+def test_quoted_terms_are_collected_canonical() -> None:
+    text = "推行“双随机、一公开”监管，推动“12315”与“一网通办”，“按照要求，全面完成各项工作任务”。"
+    assert quoted_terms(text) == ["双随机一公开", "12315", "一网通办"]
+
+
+def test_segmenter_keeps_policy_terms_whole() -> None:
+    seg = Segmenter(["融合型网格"])
+    words = [
+        t.word
+        for t in seg.tokenize("推行“双随机、一公开”监管，建设融合型网格，12315热线并入一网通办。")
+    ]
+    assert "双随机一公开" in words
+    assert "融合型网格" in words
+    assert "一网通办" in words
+    assert "12315" in words
+
+
+def test_segmenter_does_not_touch_jiebas_global_tokenizer() -> None:
+    import jieba
+
+    Segmenter(["某某独有术语"]).tokenize("某某独有术语")
+    assert "某某独有术语" not in jieba.lcut("某某独有术语")
+
+
+def test_tokens_point_into_the_text() -> None:
+    text = "加强“双随机、一公开”监管"
+    for token in Segmenter().tokenize(text):
+        span = text[token.start : token.end]
+        assert canonical_term(span) == token.word
+
+
+def test_stopwords_and_action_verbs_are_kept_apart() -> None:
+    stop, verbs = word_set("stopwords.txt"), word_set("action_verbs.txt")
+    assert {"加强", "推进", "全面", "深入", "进一步", "工作", "建设"} <= stop
+    assert {"建立", "完善", "推行", "开展"} <= verbs
+    assert not stop & verbs
+
+
+def test_item_terms_on_a_real_task(terms, items) -> None:
+    rows = item_terms(terms, "000", "三/（十）")
+    assert "双随机一公开" in set(rows["term"])  # quoted in the text, always kept
+    assert rows.set_index("term").loc["双随机一公开", "source"] == "quoted"
+    assert "信用修复" in set(rows["term"])
+    assert not set(rows["term"]) & word_set("stopwords.txt")
+    assert rows["weight"].between(0, 1).all()
+    row = items[items["doc_id"].str.startswith("000") & (items["item_id"] == "三/（十）")].iloc[0]
+    assert {"健全", "完善", "建立"} <= set(row["actions"].split(";"))
+    assert "加强" not in row["actions"].split(";")
+
+
+def test_every_source_is_used(terms) -> None:
+    assert set(terms["source"]) == {"quoted", "dictionary", "tfidf"}
+    assert terms.groupby(["doc_id", "item_id"]).size().max() >= 10
+
+
+def test_idf_is_fitted_on_this_corpus(terms) -> None:
+    """A word in nearly every item (市场) never outranks an item's specific terms."""
+    top = terms.sort_values("weight", ascending=False).groupby(["doc_id", "item_id"]).head(1)
+    assert (top["term"] == "市场").mean() < 0.05
