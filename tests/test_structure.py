@@ -212,3 +212,12 @@ def test_a_new_line_label_closes_inline_items(tmp_path: Path) -> None:
 )
 def test_line_labels(line: str, expected: tuple[str, str, str] | None) -> None:
     assert line_label(line) == expected
+
+
+def test_outline_lists_items_indented(items) -> None:
+    doc_id = next(d for d in items["doc_id"] if d.startswith("003"))
+    text = xref.outline(items, doc_id, max_depth=2)
+    lines = text.split("\n")
+    assert "一、 认真落实市政务公开重点领域信息公开  [section]" in lines
+    assert "    （一） 扩大优化营商环境政策举措信息公开  [task]" in lines
+    assert not any(line.startswith(" " * 8) for line in lines)

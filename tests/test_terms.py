@@ -90,3 +90,7 @@ def test_idf_is_fitted_on_this_corpus(terms) -> None:
     """A word in nearly every item (市场) never outranks an item's specific terms."""
     top = terms.sort_values("weight", ascending=False).groupby(["doc_id", "item_id"]).head(1)
     assert (top["term"] == "市场").mean() < 0.05
+
+
+def test_place_names_are_not_key_terms(terms) -> None:
+    assert not {"上海", "上海市", "天津", "蓟州区", "嘉定", "闵行"} & set(terms["term"])

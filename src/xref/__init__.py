@@ -15,7 +15,7 @@ from xref.citations import citations_frame, normalize_title
 from xref.corpus import documents_frame, load_corpus, load_document, problems_frame
 from xref.deadlines import deadlines_frame
 from xref.decode import DecodeError
-from xref.extract import extract
+from xref.extract import extract, outline
 from xref.indicators import indicators_frame
 from xref.manifest import ManifestError, read_manifest
 from xref.segment import Segmenter
@@ -41,6 +41,7 @@ __all__ = [
     "load_corpus",
     "load_document",
     "normalize_title",
+    "outline",
     "problems_frame",
     "read_manifest",
     "targets_frame",

@@ -63,3 +63,14 @@ def extract(corpus: Corpus, *, segmenter: Segmenter | None = None) -> pd.DataFra
     per_item = terms.groupby(["doc_id", "item_id"], sort=False)["term"].agg(";".join)
     items["terms"] = [per_item.get(k, "") for k in keys]
     return items
+
+
+def outline(items: pd.DataFrame, doc_id: str, *, max_depth: int = 3) -> str:
+    """A document's outline as indented text: label, heading and kind of each item."""
+    lines = []
+    doc = items[(items["doc_id"] == doc_id) & (items["depth"] <= max_depth)]
+    for row in doc.itertuples(index=False):
+        name = row.label or row.item_id
+        heading = f" {row.heading}" if row.heading else ""
+        lines.append(f"{'    ' * (row.depth - 1)}{name}{heading}  [{row.kind}]")
+    return "\n".join(lines)

@@ -81,6 +81,14 @@ class Gazetteer:
 
 
 @cache
+def place_names() -> frozenset[str]:
+    """Every division name, with and without its 省/市/区/县 ending (上海市 and 上海)."""
+    names = set(gazetteer().by_name)
+    names |= {re.sub(r"(省|市|区|县|自治州|地区|盟)$", "", n) for n in names}
+    return frozenset(n for n in names if len(n) >= 2)
+
+
+@cache
 def gazetteer() -> Gazetteer:
     """The shipped gazetteer (loaded once)."""
     return Gazetteer(

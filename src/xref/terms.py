@@ -18,6 +18,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from xref.gazetteer import place_names
 from xref.resources import word_set
 from xref.segment import Segmenter, Token, quoted_terms
 from xref.types import Corpus
@@ -45,6 +46,7 @@ def _is_term(word: str, dictionary: frozenset[str]) -> bool:
         and not re.search(r"\d", word)
         and word not in word_set("stopwords.txt")
         and word not in word_set("action_verbs.txt")
+        and word not in place_names()  # who, not what
     )
 
 
