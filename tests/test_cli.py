@@ -48,8 +48,11 @@ def test_builds_are_byte_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     main(["build", str(RAW), "-o", str(tmp_path / "a")])
     monkeypatch.chdir(tmp_path)
     main(["build", "elsewhere/raw", "-o", "b"])
-    for name in ("documents.csv", "problems.csv"):
-        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    names = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "b").iterdir())
+    assert {"documents.csv", "items.csv", "terms.csv", "indicators.csv"} <= set(names)
+    for name in names:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
 
 
 def test_skipped_files_are_listed_and_strict_fails(tmp_path: Path, capsys) -> None:

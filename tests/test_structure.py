@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from conftest import SEED_IDS
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import xref
+from xref.normalize import normalize
 from xref.structure import line_label, parse
+from xref.types import Document, Metadata
 
 
 def of(items: pd.DataFrame, prefix: str) -> pd.DataFrame:
@@ -221,3 +226,49 @@ def test_outline_lists_items_indented(items) -> None:
     assert "一、 认真落实市政务公开重点领域信息公开  [section]" in lines
     assert "    （一） 扩大优化营商环境政策举措信息公开  [task]" in lines
     assert not any(line.startswith(" " * 8) for line in lines)
+
+
+FRAGMENTS = [
+    "一、",
+    "二、",
+    "（一）",
+    "（二）",
+    "1.",
+    "2、",
+    "（1）",
+    "①",
+    "第一章 ",
+    "一是",
+    "二是",
+    "一方面，",
+    "另一方面，",
+    "此外，",
+    "——",
+    "加强监管",
+    "。",
+    "；",
+    "\n",
+    "\n\n",
+    "a | b | c | d",
+    "上海市市场监督管理局",
+    "2023年4月24日",
+    "附件：",
+    "抄送：",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=40))
+def test_parser_never_crashes_and_always_tiles(fragments: list[str]) -> None:
+    raw = "".join(fragments)
+    norm = normalize(raw)
+    doc = Document(
+        "d", Path("d.txt"), "utf-8", raw, norm.text, norm.offsets, norm.removed, Metadata()
+    )
+    nodes = parse(doc)
+    if not doc.text:
+        return
+    spans = sorted((n.start, n.own_end) for n in nodes)
+    assert spans[0][0] == 0 and spans[-1][1] == len(doc.text)
+    assert all(a[1] == b[0] for a, b in pairwise(spans))
+    assert len({n.item_id for n in nodes}) == len(nodes)
