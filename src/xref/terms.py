@@ -50,8 +50,36 @@ def _is_term(word: str, dictionary: frozenset[str]) -> bool:
     )
 
 
-def _span(tokens: list[Token], starts: list[int], start: int, end: int) -> list[Token]:
-    return tokens[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
+class TokenIndex:
+    """Each document segmented once; the tokens of any span looked up by offset."""
+
+    def __init__(self, corpus: Corpus, segmenter: Segmenter):
+        self.segmenter = segmenter
+        self.tokens = {doc.doc_id: segmenter.tokenize(doc.text) for doc in corpus}
+        self._starts = {d: [t.start for t in toks] for d, toks in self.tokens.items()}
+
+    def span(self, doc_id: str, start: int, end: int) -> list[Token]:
+        starts = self._starts[doc_id]
+        return self.tokens[doc_id][
+            bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)
+        ]
+
+    def terms(self, doc_id: str, start: int, end: int) -> list[str]:
+        """Candidate key terms (no stopwords, verbs, numbers or place names) in a span."""
+        dictionary = self.segmenter.dictionary
+        return [t.word for t in self.span(doc_id, start, end) if _is_term(t.word, dictionary)]
+
+
+def fit_idf(index: TokenIndex, items: pd.DataFrame) -> dict[str, float]:
+    """Smoothed IDF over the items' own spans (each stretch of text counted once)."""
+    df: Counter[str] = Counter()
+    n_units = 0
+    for doc_id, _item, kind, start, _end, own_end in _rows(items):
+        if kind in NO_TERMS:
+            continue
+        df.update(set(index.terms(doc_id, start, own_end)))
+        n_units += 1
+    return {w: math.log((1 + n_units) / (1 + n)) + 1 for w, n in df.items()}
 
 
 def _rows(items: pd.DataFrame) -> Iterable[tuple]:
@@ -68,30 +96,19 @@ def item_terms(
     """Key terms per item (long form) and action verbs per ``(doc_id, item_id)``."""
     seg = segmenter or corpus_segmenter(corpus)
     verbs = word_set("action_verbs.txt")
-    tokens = {doc.doc_id: seg.tokenize(doc.text) for doc in corpus}
-    starts = {d: [t.start for t in toks] for d, toks in tokens.items()}
-
-    df: Counter[str] = Counter()
-    n_units = 0
-    for doc_id, _item, kind, start, _end, own_end in _rows(items):
-        if kind in NO_TERMS:
-            continue
-        own = _span(tokens[doc_id], starts[doc_id], start, own_end)
-        df.update({t.word for t in own if _is_term(t.word, seg.dictionary)})
-        n_units += 1
-    idf = {w: math.log((1 + n_units) / (1 + n)) + 1 for w, n in df.items()}
-    max_idf = math.log(1 + n_units) + 1
+    index = TokenIndex(corpus, seg)
+    idf = fit_idf(index, items)
+    max_idf = max(idf.values(), default=1.0)
 
     rows, actions = [], {}
     texts = {doc.doc_id: doc.text for doc in corpus}
     for doc_id, item_id, kind, start, end, own_end in _rows(items):
-        full = _span(tokens[doc_id], starts[doc_id], start, end)
-        own = _span(tokens[doc_id], starts[doc_id], start, own_end)
+        own = index.span(doc_id, start, own_end)
         actions[(doc_id, item_id)] = list(dict.fromkeys(t.word for t in own if t.word in verbs))
         if kind in NO_TERMS:
             continue
         quoted = Counter(quoted_terms(texts[doc_id][start:end]))
-        counts = Counter(t.word for t in full if t.word in idf)
+        counts = Counter(w for w in index.terms(doc_id, start, end) if w in idf)
         for term, n in quoted.items():  # a quoted term jieba split anyway still counts
             counts[term] = max(counts[term], n)
         weights = {w: (1 + math.log(n)) * idf.get(w, max_idf) for w, n in counts.items()}

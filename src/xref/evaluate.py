@@ -1,0 +1,197 @@
+"""Evaluate implements links against an annotated gold set.
+
+The gold file (``data/annotations/gold_links.csv``; format in that folder's README) names
+items by a verbatim text anchor, not by id, so it survives changes to segmentation. For each
+child item it lists the parent tasks it implements (``primary``), those that would also be
+acceptable (``acceptable``), or ``none`` (a local initiative).
+
+Scoring is lenient in the usual way: a predicted link is correct when the parent is primary
+or acceptable (precision), and every primary link should be predicted (recall). Top-1 asks
+whether the child's best-scored parent is primary or acceptable; MAP ranks all candidate
+parents with the acceptable ones set aside.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from xref.link import LinkConfig, select
+
+GOLD_COLUMNS = ("child_doc", "child_anchor", "parent_doc", "parent_anchor", "relation", "note")
+RELATIONS = ("primary", "acceptable", "none")
+
+
+class GoldError(ValueError):
+    """A gold file that cannot be used; the message names the bad rows."""
+
+
+def resolve_anchor(items: pd.DataFrame, doc_id: str, anchor: str) -> str | None:
+    """The id of the item an anchor names: the item whose heading is the anchor, else whose
+    heading contains it, else whose text contains it nearest its start (deepest on ties)."""
+    doc = items[items["doc_id"] == doc_id]
+    best = None
+    for row in doc.itertuples(index=False):
+        pos = row.text.find(anchor)
+        if pos < 0:
+            continue
+        key = (row.heading != anchor, anchor not in row.heading, pos, -row.depth)
+        if best is None or key < best[0]:
+            best = (key, row.item_id)
+    return best[1] if best else None
+
+
+def read_gold(path: str | Path, items: pd.DataFrame) -> pd.DataFrame:
+    """Gold links with anchors resolved to ``child_id`` / ``parent_id``."""
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    problems, out = [], []
+    for lineno, row in enumerate(rows, start=2):
+        if set(GOLD_COLUMNS) - set(row):
+            raise GoldError(f"{path}: columns must be {', '.join(GOLD_COLUMNS)}")
+        if row["relation"] not in RELATIONS:
+            problems.append(f"line {lineno}: relation {row['relation']!r} not in {RELATIONS}")
+            continue
+        child = resolve_anchor(items, row["child_doc"], row["child_anchor"])
+        parent = (
+            resolve_anchor(items, row["parent_doc"], row["parent_anchor"])
+            if row["relation"] != "none"
+            else None
+        )
+        if child is None or (row["relation"] != "none" and parent is None):
+            anchors = f"{row['child_anchor']!r} / {row['parent_anchor']!r}"
+            problems.append(f"line {lineno}: anchor not found ({anchors})")
+            continue
+        out.append((row["child_doc"], child, row["parent_doc"], parent or "", row["relation"]))
+    if problems:
+        raise GoldError(f"{path}:\n  " + "\n  ".join(problems))
+    return pd.DataFrame(
+        out, columns=["child_doc", "child_id", "parent_doc", "parent_id", "relation"]
+    )
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    summary: pd.DataFrame  # one row per document pair, plus "all"
+    misses: pd.DataFrame  # primary links not predicted, with the best evidence available
+    false_links: pd.DataFrame  # predicted links that are neither primary nor acceptable
+
+
+def _f(beta: float, precision: float, recall: float) -> float:
+    if not precision + recall:
+        return 0.0
+    return (1 + beta * beta) * precision * recall / (beta * beta * precision + recall)
+
+
+def _metrics(pred: set, primary: set, ok: set, top1: list[bool], aps: list[float]) -> dict:
+    precision = len(pred & ok) / len(pred) if pred else 0.0
+    recall = len(pred & primary) / len(primary) if primary else 0.0
+    return {
+        "n_children": len(top1),
+        "n_primary": len(primary),
+        "n_predicted": len(pred),
+        "precision": precision,
+        "recall": recall,
+        "f1": _f(1, precision, recall),
+        "f2": _f(2, precision, recall),
+        "top1": sum(top1) / len(top1) if top1 else 0.0,
+        "map": sum(aps) / len(aps) if aps else 0.0,
+    }
+
+
+def evaluate(
+    scored: pd.DataFrame, gold: pd.DataFrame, config: LinkConfig | None = None
+) -> Evaluation:
+    """Compare the links :func:`~xref.link.select` keeps from ``scored`` with the gold set,
+    over the (child document, parent document) pairs the gold set covers."""
+    kept = select(scored, config)
+    pairs = sorted(
+        {(c, p) for c, p in zip(gold["child_doc"], gold["parent_doc"], strict=True) if p}
+    )
+    summary, misses, false_links = [], [], []
+    totals = {"pred": set(), "primary": set(), "ok": set(), "top1": [], "aps": []}
+    for child_doc, parent_doc in pairs:
+        g = gold[gold["child_doc"] == child_doc]
+        annotated = set(g["child_id"])
+        in_pair = g[g["parent_doc"] == parent_doc]
+        primary = {
+            (c, p)
+            for c, p, r in in_pair[["child_id", "parent_id", "relation"]].itertuples(index=False)
+            if r == "primary"
+        }
+        ok = primary | {
+            (c, p)
+            for c, p, r in in_pair[["child_id", "parent_id", "relation"]].itertuples(index=False)
+            if r == "acceptable"
+        }
+        sel = (scored["source_doc"] == child_doc) & (scored["target_doc"] == parent_doc)
+        ranked = scored[sel & scored["source_id"].isin(annotated)]
+        k = kept[
+            (kept["source_doc"] == child_doc)
+            & (kept["target_doc"] == parent_doc)
+            & kept["source_id"].isin(annotated)
+        ]
+        pred = set(zip(k["source_id"], k["target_id"], strict=True))
+        top1, aps = [], []
+        for child in sorted({c for c, _ in primary}):
+            order = ranked[ranked["source_id"] == child].sort_values(
+                "score", ascending=False, kind="mergesort"
+            )
+            targets = list(order["target_id"])
+            top1.append(bool(targets) and (child, targets[0]) in ok)
+            relevant = {p for c, p in primary if c == child}
+            acceptable_only = {p for c, p in ok if c == child} - relevant
+            hits, precisions = 0, []
+            for i, t in enumerate([t for t in targets if t not in acceptable_only], start=1):
+                if t in relevant:
+                    hits += 1
+                    precisions.append(hits / i)
+            aps.append(sum(precisions) / len(relevant))
+        summary.append(
+            {
+                "child_doc": child_doc,
+                "parent_doc": parent_doc,
+                **_metrics(pred, primary, ok, top1, aps),
+            }
+        )
+        for c, p in sorted(primary - pred):
+            row = ranked[(ranked["source_id"] == c) & (ranked["target_id"] == p)]
+            misses.append(
+                {
+                    "child_doc": child_doc,
+                    "child_id": c,
+                    "parent_doc": parent_doc,
+                    "parent_id": p,
+                    **(row.iloc[0][["score", "rank", "evidence"]].to_dict() if len(row) else {}),
+                }
+            )
+        for row in k.itertuples(index=False):
+            if (row.source_id, row.target_id) not in ok:
+                false_links.append(
+                    {
+                        "child_doc": child_doc,
+                        "child_id": row.source_id,
+                        "parent_doc": parent_doc,
+                        "parent_id": row.target_id,
+                        "score": row.score,
+                        "rank": row.rank,
+                        "evidence": row.evidence,
+                    }
+                )
+        for key, value in (("pred", pred), ("primary", primary), ("ok", ok)):
+            totals[key] |= {(child_doc, *v) for v in value}
+        totals["top1"] += top1
+        totals["aps"] += aps
+    summary.append(
+        {
+            "child_doc": "all",
+            "parent_doc": "all",
+            **_metrics(
+                totals["pred"], totals["primary"], totals["ok"], totals["top1"], totals["aps"]
+            ),
+        }
+    )
+    return Evaluation(pd.DataFrame(summary), pd.DataFrame(misses), pd.DataFrame(false_links))
