@@ -51,3 +51,22 @@ def snippet(tmp_path, segmenter):
         return corpus, xref.extract(corpus, segmenter=segmenter)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def terms(corpus, items, segmenter):
+    return xref.terms_frame(corpus, items, segmenter=segmenter)
+
+
+@pytest.fixture(scope="session")
+def scored(corpus, items, segmenter, terms):
+    from xref.link import score_pairs
+
+    return score_pairs(corpus, items, segmenter=segmenter, terms=terms)
+
+
+@pytest.fixture(scope="session")
+def links(scored):
+    from xref.link import select
+
+    return select(scored)

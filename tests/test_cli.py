@@ -103,3 +103,33 @@ def test_console_script_is_installed(tmp_path: Path) -> None:
     )
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "out" / "documents.csv").is_file()
+
+
+def test_build_writes_links_and_graph(tmp_path: Path) -> None:
+    assert main(["build", str(RAW), "-o", str(tmp_path / "out")]) == 0
+    links = pd.read_csv(tmp_path / "out" / "links.csv", encoding="utf-8-sig")
+    required = [
+        "source_doc",
+        "source_id",
+        "source_text",
+        "target_doc",
+        "target_id",
+        "target_text",
+        "score",
+        "grade",
+        "evidence",
+        "decided_by",
+    ]
+    assert list(links.columns[: len(required)]) == required
+    assert len(links) > 30
+    for name in ("graph.graphml", "graph.gexf", "graph.json"):
+        assert (tmp_path / "out" / name).stat().st_size > 100_000
+
+
+def test_evaluate_command(tmp_path: Path, capsys) -> None:
+    gold = RAW.parent / "annotations" / "gold_links.csv"
+    assert main(["evaluate", str(RAW), "--gold", str(gold), "-o", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "precision" in out and "top1" in out and "Misses" in out and "False links" in out
+    summary = pd.read_csv(tmp_path / "evaluation.csv", encoding="utf-8-sig")
+    assert summary.iloc[-1]["child_doc"] == "all"

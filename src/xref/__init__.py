@@ -16,7 +16,9 @@ from xref.corpus import documents_frame, load_corpus, load_document, problems_fr
 from xref.deadlines import deadlines_frame
 from xref.decode import DecodeError
 from xref.extract import extract, outline
+from xref.graph import build_graph
 from xref.indicators import indicators_frame
+from xref.link import link
 from xref.manifest import ManifestError, read_manifest
 from xref.segment import Segmenter
 from xref.targets import targets_frame
@@ -32,12 +34,14 @@ __all__ = [
     "Metadata",
     "Problem",
     "Segmenter",
+    "build_graph",
     "citations_frame",
     "corpus_segmenter",
     "deadlines_frame",
     "documents_frame",
     "extract",
     "indicators_frame",
+    "link",
     "load_corpus",
     "load_document",
     "normalize_title",

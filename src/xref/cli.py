@@ -1,10 +1,12 @@
 """Command line: a thin layer over the library.
 
-    xref build data/raw -o out [--manifest data/corpus.csv] [--strict]
+    xref build data/raw -o out [--manifest data/corpus.csv] [--decisions FILE] [--strict]
+    xref evaluate --gold data/annotations/gold_links.csv [data/raw] [-o out]
 
 Exit status: 0 on success; 1 when ``--strict`` and some file was skipped; 2 when nothing
-could be built (missing folder, malformed manifest, no readable document). Outputs are
-written only after everything was computed, so a failed run leaves ``out/`` as it was.
+could be built (missing folder, malformed manifest or decisions, no readable document).
+Outputs are written only after everything was computed, so a failed run leaves ``out/`` as
+it was.
 """
 
 from __future__ import annotations
@@ -13,50 +15,94 @@ import argparse
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 import xref
+from xref.decisions import DecisionsError, apply_decisions, read_decisions
+from xref.evaluate import GoldError, evaluate, read_gold
+from xref.export import write_gexf, write_graphml, write_json
+from xref.graph import build_graph
 from xref.io import write_csv
+from xref.link import LINK_COLUMNS, score_pairs, select
 from xref.manifest import ManifestError
 
+DECISIONS_PATH = Path("annotations") / "links.csv"
 
-def _build(args: argparse.Namespace) -> int:
+
+def _load(args: argparse.Namespace) -> xref.Corpus | None:
     try:
         corpus = xref.load_corpus(args.corpus, manifest=args.manifest)
     except (FileNotFoundError, ManifestError) as exc:
         print(f"xref: error: {exc}", file=sys.stderr)
-        return 2
-
+        return None
     for problem in corpus.problems:
-        print(
-            f"xref: skipped {problem}"
-            if problem.problem != "manifest_unknown_doc"
-            else f"xref: warning: {problem}",
-            file=sys.stderr,
-        )
+        kind = "warning" if problem.problem == "manifest_unknown_doc" else "skipped"
+        print(f"xref: {kind} {problem}", file=sys.stderr)
     if not corpus.documents:
         print(f"xref: error: no readable document in {args.corpus}", file=sys.stderr)
+        return None
+    return corpus
+
+
+def _decisions_path(args: argparse.Namespace) -> Path | None:
+    if args.decisions:
+        return Path(args.decisions)
+    default = Path(args.corpus).parent / DECISIONS_PATH
+    return default if default.is_file() else None
+
+
+def _build(args: argparse.Namespace) -> int:
+    corpus = _load(args)
+    if corpus is None:
         return 2
+    decisions = None
+    if (path := _decisions_path(args)) is not None:
+        try:
+            decisions = read_decisions(path)
+        except DecisionsError as exc:
+            print(f"xref: error: {exc}", file=sys.stderr)
+            return 2
 
     segmenter = xref.corpus_segmenter(corpus)
     items = xref.extract(corpus, segmenter=segmenter)
+    terms = xref.terms_frame(corpus, items, segmenter=segmenter)
+    units = xref.units_frame(corpus, items)
+    citations = xref.citations_frame(corpus, items)
+    scored = score_pairs(corpus, items, segmenter=segmenter, terms=terms)
+    links = select(scored)
+    if decisions is not None:
+        applied = apply_decisions(links, scored, items, decisions)
+        links = applied.links
+        for warning in applied.warnings:
+            print(f"xref: warning: {warning}", file=sys.stderr)
+    graph = build_graph(corpus, items, links, terms=terms, units=units, citations=citations)
+
     tables = {
         "documents.csv": xref.documents_frame(corpus),
         "problems.csv": xref.problems_frame(corpus),
         "items.csv": items,
-        "terms.csv": xref.terms_frame(corpus, items, segmenter=segmenter),
+        "terms.csv": terms,
         "targets.csv": xref.targets_frame(corpus, items),
         "deadlines.csv": xref.deadlines_frame(corpus, items),
-        "units.csv": xref.units_frame(corpus, items),
-        "citations.csv": xref.citations_frame(corpus, items),
+        "units.csv": units,
+        "citations.csv": citations,
         "indicators.csv": xref.indicators_frame(corpus, items),
+        "links.csv": links[list(LINK_COLUMNS)],
     }
     out = Path(args.out)
     for name, table in tables.items():
         write_csv(table, out / name)
+    dates = [d for doc in corpus for d in (doc.meta.issue_date, doc.meta.publish_date) if d]
+    write_graphml(graph, out / "graph.graphml")
+    write_gexf(graph, out / "graph.gexf", date=max(dates, default="2000-01-01"))
+    write_json(graph, out / "graph.json")
 
     n_warn = sum(bool(d.warnings) for d in corpus)
     print(
         f"xref: {len(corpus)} document(s) loaded from {args.corpus}, "
-        f"{len(corpus.problems)} problem(s), {n_warn} document(s) with warnings -> {out}/",
+        f"{len(corpus.problems)} problem(s), {n_warn} document(s) with warnings, "
+        f"{len(items)} items, {len(links)} implements links, {graph.number_of_nodes()} graph nodes "
+        f"-> {out}/",
         file=sys.stderr,
     )
     if args.strict and corpus.problems:
@@ -65,18 +111,57 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _evaluate(args: argparse.Namespace) -> int:
+    corpus = _load(args)
+    if corpus is None:
+        return 2
+    segmenter = xref.corpus_segmenter(corpus)
+    items = xref.extract(corpus, segmenter=segmenter)
+    try:
+        gold = read_gold(args.gold, items)
+    except (GoldError, OSError) as exc:
+        print(f"xref: error: {exc}", file=sys.stderr)
+        return 2
+    result = evaluate(score_pairs(corpus, items, segmenter=segmenter), gold)
+    with pd.option_context(
+        "display.width", 200, "display.max_columns", 20, "display.max_colwidth", 120
+    ):
+        print(result.summary.round(3).to_string(index=False))
+        for title, table in (("Misses", result.misses), ("False links", result.false_links)):
+            print(f"\n{title} ({len(table)}):")
+            if len(table):
+                print(table.to_string(index=False))
+    if args.out:
+        out = Path(args.out)
+        write_csv(result.summary, out / "evaluation.csv")
+        write_csv(result.misses, out / "evaluation_misses.csv")
+        write_csv(result.false_links, out / "evaluation_false_links.csv")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="xref", description=__doc__.split("\n")[0])
     sub = p.add_subparsers(dest="command", required=True)
-    b = sub.add_parser("build", help="load a corpus folder and write the output tables")
+    b = sub.add_parser("build", help="load a corpus folder and write tables, links and graph")
     b.add_argument("corpus", help="folder of .txt documents (file stem = document id)")
     b.add_argument("-o", "--out", default="out", help="output folder (default: out)")
     b.add_argument(
-        "--manifest",
-        help="metadata manifest CSV (default: corpus.csv in or next to the corpus folder)",
+        "--manifest", help="metadata manifest CSV (default: corpus.csv in or beside the corpus)"
+    )
+    b.add_argument(
+        "--decisions",
+        help="analysts' link decisions (default: annotations/links.csv beside the corpus)",
     )
     b.add_argument("--strict", action="store_true", help="exit 1 when any file is skipped")
     b.set_defaults(func=_build)
+    e = sub.add_parser("evaluate", help="compare implements links with an annotated gold set")
+    e.add_argument(
+        "corpus", nargs="?", default="data/raw", help="folder of documents (default: data/raw)"
+    )
+    e.add_argument("--gold", required=True, help="gold links CSV (see data/annotations/README.md)")
+    e.add_argument("--manifest", help="metadata manifest CSV")
+    e.add_argument("-o", "--out", help="also write evaluation CSVs to this folder")
+    e.set_defaults(func=_evaluate)
     return p
 
 

@@ -36,6 +36,7 @@ from difflib import SequenceMatcher
 import pandas as pd
 
 from xref.citations import citations_frame, normalize_title
+from xref.decisions import fingerprint
 from xref.gazetteer import gazetteer
 from xref.segment import Segmenter, quoted_terms
 from xref.terms import TokenIndex, corpus_segmenter, fit_idf
@@ -64,6 +65,8 @@ LINK_COLUMNS = (
     "child_sentence",
     "parent_sentence",
     "reason",
+    "source_fingerprint",
+    "target_fingerprint",
 )
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 _MIN_SENTENCE_TERMS = 3  # one-word sentences match anything
@@ -360,6 +363,8 @@ def score_pairs(
     scored["rank"] = scored.groupby(["source_doc", "source_id"]).cumcount() + 1
     scored["evidence"] = [_evidence(r) for r in scored.to_dict("records")]
     scored["decided_by"] = "auto"
+    scored["source_fingerprint"] = [fingerprint(t) for t in scored["source_text"]]
+    scored["target_fingerprint"] = [fingerprint(t) for t in scored["target_text"]]
     return scored[list(LINK_COLUMNS)].reset_index(drop=True)
 
 

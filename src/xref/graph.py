@@ -1,0 +1,212 @@
+"""The cross-reference graph: documents, items, terms, units and regions.
+
+Schema (a ``networkx.MultiDiGraph``; the edge key is the edge type):
+
+nodes, all with ``type`` and ``label`` (Chinese text lives in ``label``, ids are ASCII)
+    ``doc:<id>``         type ``document``: title, level, region, kind, issue_date, missing
+                         (``True`` for a cited document not in the corpus; ``titles`` then
+                         lists every title variant that cited it, ``" | "``-separated)
+    ``item:<hash>``      type ``item``: doc_id, item_id, kind, heading, text, depth
+    ``term:<hash>``      type ``term``
+    ``unit:<hash>``      type ``unit``
+    ``region:<adcode>``  type ``region``: level
+edges
+    ``contains``      document -> top item, item -> child item
+    ``implements``    child item -> parent task: weight (score), grade, evidence, decided_by
+                      and the separate signals
+    ``cites``         document -> document (or placeholder): title as written, count
+    ``mentions``      item -> term: weight, source
+    ``responsible``   item -> unit: role
+    ``located_in``    document -> region -> parent region
+
+Every attribute is a scalar of one type per key (str, float, int or bool), never None or a
+list, so GraphML and GEXF exports cannot fail or corrupt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+
+import networkx as nx
+import pandas as pd
+
+from xref.citations import normalize_title
+from xref.gazetteer import gazetteer
+from xref.types import Corpus
+
+SIGNALS = ("lexical", "sentence", "terms", "quoted", "cited")
+
+
+def _hash(text: str, n: int = 12) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:n]
+
+
+def doc_node(doc_id: str) -> str:
+    return f"doc:{doc_id}" if doc_id.isascii() else f"doc:{_hash(doc_id)}"
+
+
+def item_node(doc_id: str, item_id: str) -> str:
+    return f"item:{_hash(doc_id + '/' + item_id, 16)}"
+
+
+def _clean(attrs: dict) -> dict:
+    """GraphML-safe attributes: drop missing values, keep scalars."""
+    out = {}
+    for k, v in attrs.items():
+        if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
+            continue
+        out[k] = v.item() if hasattr(v, "item") else v
+    return out
+
+
+def build_graph(
+    corpus: Corpus,
+    items: pd.DataFrame,
+    links: pd.DataFrame,
+    *,
+    terms: pd.DataFrame | None = None,
+    units: pd.DataFrame | None = None,
+    citations: pd.DataFrame | None = None,
+) -> nx.MultiDiGraph:
+    """The graph of a corpus: documents and their items, implements links, citations (with
+    placeholders for cited documents not in the corpus), key terms, units and regions."""
+    g = nx.MultiDiGraph()
+    gz = gazetteer()
+    titles = {}
+    for doc in corpus:
+        m = doc.meta
+        g.add_node(
+            doc_node(doc.doc_id),
+            **_clean(
+                {
+                    "type": "document",
+                    "label": m.title or doc.doc_id,
+                    "doc_id": doc.doc_id,
+                    "title": m.title,
+                    "level": m.level,
+                    "region": m.region,
+                    "kind": m.kind,
+                    "issue_date": m.issue_date,
+                    "missing": False,
+                }
+            ),
+        )
+        if m.title:
+            titles[normalize_title(m.title)] = doc.doc_id
+        division = gz.find(m.region) if m.region else None
+        previous = doc_node(doc.doc_id)
+        for d in gz.chain(division) if division else []:
+            node = f"region:{d.adcode}"
+            g.add_node(node, type="region", label=d.name, level=d.level)
+            if not g.has_edge(previous, node, key="located_in"):
+                g.add_edge(previous, node, key="located_in", type="located_in")
+            previous = node
+
+    for row in items.itertuples(index=False):
+        node = item_node(row.doc_id, row.item_id)
+        g.add_node(
+            node,
+            **_clean(
+                {
+                    "type": "item",
+                    "label": row.heading or row.item_id,
+                    "doc_id": row.doc_id,
+                    "item_id": row.item_id,
+                    "kind": row.kind,
+                    "heading": row.heading,
+                    "text": row.text,
+                    "depth": int(row.depth),
+                }
+            ),
+        )
+        parent = (
+            item_node(row.doc_id, row.parent_id)
+            if isinstance(row.parent_id, str)
+            else doc_node(row.doc_id)
+        )
+        g.add_edge(parent, node, key="contains", type="contains")
+
+    for row in links.to_dict("records"):
+        g.add_edge(
+            item_node(row["source_doc"], row["source_id"]),
+            item_node(row["target_doc"], row["target_id"]),
+            key="implements",
+            **_clean(
+                {
+                    "type": "implements",
+                    "weight": float(row["score"]),
+                    "grade": row["grade"],
+                    "evidence": row["evidence"],
+                    "decided_by": row["decided_by"],
+                    **{s: float(row[s]) for s in SIGNALS if s in row and row[s] == row[s]},
+                }
+            ),
+        )
+
+    if citations is not None:
+        for (doc_id, norm), group in citations.groupby(["doc_id", "title_norm"], sort=True):
+            target_id = titles.get(norm)
+            if target_id == doc_id:
+                continue
+            if target_id is None:
+                target = f"doc:missing:{_hash(norm)}"
+                variants = set(group["title"])
+                if target in g:
+                    variants |= set(g.nodes[target]["titles"].split(" | "))
+                g.add_node(
+                    target,
+                    type="document",
+                    label=group["title"].iloc[0],
+                    title=group["title"].iloc[0],
+                    missing=True,
+                    titles=" | ".join(sorted(variants)),
+                )
+            else:
+                target = doc_node(target_id)
+            g.add_edge(
+                doc_node(doc_id),
+                target,
+                key="cites",
+                type="cites",
+                title=group["title"].iloc[0],
+                count=len(group),
+            )
+
+    if terms is not None:
+        for row in terms.itertuples(index=False):
+            node = f"term:{_hash(row.term)}"
+            g.add_node(node, type="term", label=row.term)
+            g.add_edge(
+                item_node(row.doc_id, row.item_id),
+                node,
+                key="mentions",
+                type="mentions",
+                weight=float(row.weight),
+                source=row.source,
+            )
+    if units is not None:
+        for row in units.itertuples(index=False):
+            node = f"unit:{_hash(row.unit)}"
+            g.add_node(node, type="unit", label=row.unit)
+            g.add_edge(
+                item_node(row.doc_id, row.item_id),
+                node,
+                key="responsible",
+                type="responsible",
+                role=row.role,
+            )
+    return g
+
+
+def implementers(graph: nx.MultiDiGraph, task: str) -> set[str]:
+    """Every item that implements ``task`` directly or through intermediate tasks (a national
+    task is reached through the city tasks that implement it)."""
+    found, frontier = set(), [task]
+    while frontier:
+        node = frontier.pop()
+        for source, _, key in graph.in_edges(node, keys=True):
+            if key == "implements" and source not in found:
+                found.add(source)
+                frontier.append(source)
+    return found

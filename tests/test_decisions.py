@@ -1,0 +1,86 @@
+"""Analysts' decisions: applied on top of the automatic links, never written, never lost."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import RAW, seed
+
+from xref.cli import main
+from xref.decisions import DecisionsError, apply_decisions, fingerprint, read_decisions
+
+HEADER = (
+    "source_doc,source_id,source_fingerprint,target_doc,target_id,target_fingerprint,"
+    "decision,analyst,note\n"
+)
+
+
+def write(path: Path, *rows: str) -> Path:
+    path.write_text(HEADER + "".join(r + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def text_of(items, doc, item_id) -> str:
+    return items[(items["doc_id"] == doc) & (items["item_id"] == item_id)].iloc[0]["text"]
+
+
+def test_reject_accept_and_add(tmp_path: Path, items, scored, links) -> None:
+    d4, d0 = seed("004"), seed("000")
+    auto = links[links["source_doc"] == d4].iloc[0]
+    unkept = scored[(scored["source_doc"] == d4) & (scored["target_doc"] == d0)].iloc[-1]
+    fp = lambda i, d=d4: fingerprint(text_of(items, d, i))  # noqa: E731
+    path = write(
+        tmp_path / "links.csv",
+        f"{d4},{auto.source_id},{fp(auto.source_id)},{auto.target_doc},{auto.target_id},,reject,li,no",
+        f"{d4},{unkept.source_id},,{d0},{unkept.target_id},,accept,li,",
+        f"{d4},三/（二）,,{d0},二/（四）,,add,wang,质量强区 rests on 上海品牌 legislation",
+    )
+    applied = apply_decisions(links, scored, items, read_decisions(path))
+    out = applied.links
+    key = lambda s, t: (out["source_id"] == s) & (out["target_id"] == t) & (out["source_doc"] == d4)  # noqa: E731
+    assert not key(auto.source_id, auto.target_id).any()
+    assert len(applied.rejected) == 1
+    assert out.loc[key(unkept.source_id, unkept.target_id), "decided_by"].tolist() == ["analyst"]
+    added = out[key("三/（二）", "二/（四）")].iloc[0]
+    assert added["decided_by"] == "analyst"
+    assert "上海品牌" in added["evidence"]
+    assert applied.warnings == []
+
+
+def test_decisions_follow_moved_items_and_report_stale_ones(
+    tmp_path: Path, items, scored, links
+) -> None:
+    d4, d0 = seed("004"), seed("000")
+    real = fingerprint(text_of(items, d4, "二/（三）/8"))
+    path = write(
+        tmp_path / "links.csv",
+        f"{d4},二/（九）/8,{real},{d0},三/（十）,,accept,li,renumbered since",  # same text, old id
+        f"{d4},二/（九）/99,deadbeef0000,{d0},三/（十）,,accept,li,item gone",
+    )
+    applied = apply_decisions(links, scored, items, read_decisions(path))
+    assert any("is now 二/（三）/8" in w for w in applied.warnings)
+    assert any("no item with this id or text" in w for w in applied.warnings)
+    assert any("not applied" in w for w in applied.warnings)
+
+
+def test_bad_decisions_file_names_the_line(tmp_path: Path) -> None:
+    path = write(tmp_path / "links.csv", "a,b,,c,d,,maybe,,")
+    with pytest.raises(DecisionsError, match="line 2: decision 'maybe'"):
+        read_decisions(path)
+
+
+def test_build_applies_but_never_writes_the_decisions_file(tmp_path: Path, capsys) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(RAW, data / "raw")
+    (data / "annotations").mkdir()
+    path = write(
+        data / "annotations" / "links.csv",
+        f"{seed('004')},二/（九）/99,,{seed('000')},三/（十）,,accept,li,",
+    )
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert main(["build", str(data / "raw"), "-o", str(tmp_path / "out")]) == 0
+    assert "no item with this id or text" in capsys.readouterr().err
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before

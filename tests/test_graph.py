@@ -1,0 +1,110 @@
+"""The graph: schema, placeholders, roll-up, and exports that load back unchanged."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import matplotlib
+import networkx as nx
+import pytest
+from conftest import seed
+
+import xref
+from xref.export import write_gexf, write_graphml, write_json
+from xref.graph import implementers, item_node
+
+matplotlib.use("Agg")
+
+
+@pytest.fixture(scope="module")
+def graph(corpus, items, links, terms):
+    return xref.build_graph(
+        corpus,
+        items,
+        links,
+        terms=terms,
+        units=xref.units_frame(corpus, items),
+        citations=xref.citations_frame(corpus, items),
+    )
+
+
+def test_schema(graph) -> None:
+    assert {d["type"] for _, d in graph.nodes(data=True)} == {
+        "document",
+        "item",
+        "term",
+        "unit",
+        "region",
+    }
+    assert {k for *_, k in graph.edges(keys=True)} == {
+        "contains",
+        "implements",
+        "cites",
+        "mentions",
+        "responsible",
+        "located_in",
+    }
+    assert all(str(n).isascii() for n in graph)
+    for _, data in graph.nodes(data=True):
+        assert all(isinstance(v, str | int | float | bool) for v in data.values())
+    jiading = f"doc:{seed('001')}"
+    regions = [
+        graph.nodes[v]["label"]
+        for _, v, k in graph.out_edges(jiading, keys=True)
+        if k == "located_in"
+    ]
+    assert regions == ["嘉定区"]
+    up = [
+        graph.nodes[v]["label"]
+        for _, v, k in graph.out_edges("region:310114", keys=True)
+        if k == "located_in"
+    ]
+    assert up == ["上海市"]
+
+
+def test_missing_cited_documents_are_placeholders(graph) -> None:
+    missing = [d for _, d in graph.nodes(data=True) if d.get("missing")]
+    labels = {d["label"] for d in missing}
+    assert "天津市“十四五”市场监管现代化规划" in labels
+    assert all(d["type"] == "document" and d["titles"] for d in missing)
+
+
+def test_roll_up_reaches_through_intermediate_tasks(graph) -> None:
+    task = item_node(seed("000"), "三/（十）")
+    direct = {u for u, _, k in graph.in_edges(task, keys=True) if k == "implements"}
+    reached = implementers(graph, task)
+    assert direct < reached  # 004 items reach it through 003's tasks too
+    assert any(graph.nodes[n]["doc_id"] == seed("003") for n in direct)
+
+
+def test_exports_load_back_and_are_deterministic(graph, tmp_path: Path) -> None:
+    for write, read in ((write_graphml, nx.read_graphml), (write_gexf, nx.read_gexf)):
+        path = tmp_path / f"g.{write.__name__}"
+        write(graph, path)
+        first = path.read_bytes()
+        write(graph, path)
+        assert path.read_bytes() == first
+        back = read(path)
+        assert back.number_of_nodes() == graph.number_of_nodes()
+    write_json(graph, tmp_path / "g.json")
+    back = nx.node_link_graph(
+        __import__("json").loads((tmp_path / "g.json").read_text()), edges="links"
+    )
+    assert back.number_of_edges() == graph.number_of_edges()
+
+
+def test_subgraph_figure_renders_chinese_without_touching_global_settings(
+    graph, tmp_path: Path
+) -> None:
+    from xref.plot import draw_task_subgraph
+
+    before = dict(matplotlib.rcParams)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a missing glyph is only a warning: make it fail
+        ax = draw_task_subgraph(graph, item_node(seed("000"), "三/（十）"))
+        ax.figure.savefig(tmp_path / "sub.png")
+        ax.figure.savefig(tmp_path / "sub.svg")
+    assert (tmp_path / "sub.png").stat().st_size > 10_000
+    assert dict(matplotlib.rcParams) == before
+    assert not (Path.cwd() / "plot.png").exists()
