@@ -9,7 +9,7 @@ from conftest import RAW, ROOT, seed
 
 import xref
 from xref.evaluate import evaluate, read_gold, resolve_anchor
-from xref.link import LinkConfig, document_pairs, link
+from xref.link import LinkConfig, document_pairs, find_links
 
 GOLD = ROOT / "data" / "annotations" / "gold_links.csv"
 
@@ -87,7 +87,7 @@ def test_a_cited_document_becomes_a_real_parent_when_added(tmp_path: Path, segme
     graph = xref.build_graph(
         before,
         items,
-        link(before, items, segmenter=segmenter),
+        find_links(before, items, segmenter=segmenter),
         citations=xref.citations_frame(before, items),
     )
     placeholders = {n: d for n, d in graph.nodes(data=True) if d.get("missing")}
@@ -102,7 +102,7 @@ def test_a_cited_document_becomes_a_real_parent_when_added(tmp_path: Path, segme
     reasons = {(c[:3], p): r for c, p, r in pairs.itertuples(index=False)}
     assert reasons[("000", "national_outline")] == "higher_level+cites"
     assert ("002", "national_outline") in reasons  # a national plan is every region's parent
-    links = link(after, items, segmenter=segmenter)
+    links = find_links(after, items, segmenter=segmenter)
     assert (links["target_doc"] == "national_outline").any()
     graph = xref.build_graph(after, items, links, citations=xref.citations_frame(after, items))
     cites = [v for u, v, k in graph.edges(keys=True) if k == "cites" and u == f"doc:{seed('000')}"]

@@ -18,7 +18,7 @@ from xref.decode import DecodeError
 from xref.extract import extract, outline
 from xref.graph import build_graph
 from xref.indicators import indicators_frame
-from xref.link import link
+from xref.link import find_links
 from xref.manifest import ManifestError, read_manifest
 from xref.segment import Segmenter
 from xref.targets import targets_frame
@@ -40,8 +40,8 @@ __all__ = [
     "deadlines_frame",
     "documents_frame",
     "extract",
+    "find_links",
     "indicators_frame",
-    "link",
     "load_corpus",
     "load_document",
     "normalize_title",

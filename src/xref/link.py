@@ -380,7 +380,7 @@ def select(scored: pd.DataFrame, config: LinkConfig | None = None) -> pd.DataFra
     return kept.reset_index(drop=True)
 
 
-def link(
+def find_links(
     corpus: Corpus,
     items: pd.DataFrame,
     *,
