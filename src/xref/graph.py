@@ -174,29 +174,21 @@ def build_graph(
             )
 
     if terms is not None:
-        for row in terms.itertuples(index=False):
-            node = f"term:{_hash(row.term)}"
-            g.add_node(node, type="term", label=row.term)
-            g.add_edge(
-                item_node(row.doc_id, row.item_id),
-                node,
-                key="mentions",
-                type="mentions",
-                weight=float(row.weight),
-                source=row.source,
-            )
+        _attach(
+            g, terms, "term", "mentions", lambda r: {"weight": float(r.weight), "source": r.source}
+        )
     if units is not None:
-        for row in units.itertuples(index=False):
-            node = f"unit:{_hash(row.unit)}"
-            g.add_node(node, type="unit", label=row.unit)
-            g.add_edge(
-                item_node(row.doc_id, row.item_id),
-                node,
-                key="responsible",
-                type="responsible",
-                role=row.role,
-            )
+        _attach(g, units, "unit", "responsible", lambda r: {"role": r.role})
     return g
+
+
+def _attach(g: nx.MultiDiGraph, frame: pd.DataFrame, kind: str, edge: str, attrs) -> None:
+    """Nodes of ``kind`` named by the ``kind`` column of ``frame``, linked from their items."""
+    for row in frame.itertuples(index=False):
+        name = getattr(row, kind)
+        node = f"{kind}:{_hash(name)}"
+        g.add_node(node, type=kind, label=name)
+        g.add_edge(item_node(row.doc_id, row.item_id), node, key=edge, type=edge, **attrs(row))
 
 
 def implementers(graph: nx.MultiDiGraph, task: str) -> set[str]:

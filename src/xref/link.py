@@ -302,7 +302,7 @@ def score_pairs(
     terms: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Every allowed (child item, parent task) pair with its signals and score, best first
-    per child. :func:`link` keeps the ones that clear the thresholds."""
+    per child. :func:`select` keeps the ones that clear the thresholds."""
     config = config or LinkConfig()
     segmenter = segmenter or corpus_segmenter(corpus)
     index = TokenIndex(corpus, segmenter)
