@@ -83,3 +83,11 @@ def test_duplicate_ids_in_subfolders_are_reported(tmp_path: Path) -> None:
 def test_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="corpus folder not found"):
         xref.load_corpus(tmp_path / "nowhere")
+
+
+def test_a_page_that_is_only_chrome_loads_with_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "chrome_only.txt").write_text("分享到：\n点击排行\n", encoding="utf-8")
+    doc = xref.load_corpus(tmp_path)["chrome_only"]
+    assert doc.text == ""
+    assert doc.warnings[0].startswith("no text left after removing web-page chrome")
+    assert [r.text for r in doc.removed] == ["分享到：", "点击排行"]

@@ -43,6 +43,8 @@ def load_document(
     meta, warnings = infer_metadata(norm.text, chrome, overrides)
     if decoded.replaced:
         warnings.insert(0, f"{decoded.replaced} undecodable byte(s) replaced")
+    if not norm.text.strip():
+        warnings.insert(0, "no text left after removing web-page chrome (see doc.removed)")
     warnings[:0] = [
         f"garbled text replaced by 〓 at raw {r.raw_start}-{r.raw_end}: {r.text!r}"
         for r in norm.removed
