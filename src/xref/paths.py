@@ -1,7 +1,7 @@
 """Where the project's data lives, so notebooks and scripts never depend on their own folder.
 
-``XREF_CORPUS`` (a folder of documents) and ``XREF_OUT`` (the output folder) override the
-defaults, which are ``data/raw`` and ``out`` in the project checkout.
+``XREF_CORPUS`` (a folder of documents) overrides the default, ``data/raw`` in the project
+checkout.
 """
 
 from __future__ import annotations
@@ -27,9 +27,3 @@ def corpus_dir() -> Path:
     """The documents folder: ``$XREF_CORPUS``, else ``<project>/data/raw``."""
     env = os.environ.get("XREF_CORPUS")
     return Path(env) if env else project_root() / "data" / "raw"
-
-
-def out_dir() -> Path:
-    """The output folder: ``$XREF_OUT``, else ``<project>/out``."""
-    env = os.environ.get("XREF_OUT")
-    return Path(env) if env else project_root() / "out"

@@ -98,11 +98,6 @@ class Document:
         rs, re_ = self.raw_span(start, end)
         return self.raw[rs:re_]
 
-    @property
-    def chrome(self) -> list[str]:
-        """Normalised text of the web-page lines removed from the body."""
-        return [r.text for r in self.removed if r.reason == "chrome"]
-
 
 @dataclass(frozen=True)
 class Problem:
