@@ -70,3 +70,15 @@ def links(scored):
     from xref.link import select
 
     return select(scored)
+
+
+@pytest.fixture(scope="session")
+def graph(corpus, items, links, terms):
+    return xref.build_graph(
+        corpus, items, links, terms=terms, citations=xref.citations_frame(corpus, items)
+    )
+
+
+@pytest.fixture(scope="session")
+def cov(graph, corpus, items) -> xref.Coverage:
+    return xref.coverage(graph, targets=xref.targets_frame(corpus, items))

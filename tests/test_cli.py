@@ -48,10 +48,12 @@ def test_builds_are_byte_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     main(["build", str(RAW), "-o", str(tmp_path / "a")])
     monkeypatch.chdir(tmp_path)
     main(["build", "elsewhere/raw", "-o", "b"])
-    names = sorted(p.name for p in (tmp_path / "a").iterdir())
-    assert names == sorted(p.name for p in (tmp_path / "b").iterdir())
-    assert {"documents.csv", "items.csv", "terms.csv", "indicators.csv"} <= set(names)
-    for name in names:
+    names = sorted(str(p.relative_to(tmp_path / "a")) for p in (tmp_path / "a").rglob("*"))
+    assert names == sorted(str(p.relative_to(tmp_path / "b")) for p in (tmp_path / "b").rglob("*"))
+    assert {"documents.csv", "items.csv", "heatmap.svg", "coverage.xlsx", "report.html"} <= set(
+        names
+    )
+    for name in (n for n in names if (tmp_path / "a" / n).is_file()):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
 
 

@@ -1,7 +1,7 @@
 """xref: cross-reference analysis of Chinese government plans.
 
 The pipeline runs one way: documents -> items -> links -> graph -> coverage -> figures.
-This release covers documents and items::
+Each stage is a function on DataFrames or graphs::
 
     import xref
     corpus = xref.load_corpus("data/raw")
@@ -9,10 +9,14 @@ This release covers documents and items::
     items = xref.extract(corpus)   # one row per numbered item
     xref.terms_frame(corpus, items)  # and targets_, deadlines_, units_, citations_,
                                      # indicators_frame(corpus, items)
+    links = xref.find_links(corpus, items)
+    graph = xref.build_graph(corpus, items, links)
+    cov = xref.coverage(graph)     # matrix, tasks, gaps, orphans, targets, rollup, years
 """
 
 from xref.citations import citations_frame, normalize_title
 from xref.corpus import documents_frame, load_corpus, load_document, problems_frame
+from xref.coverage import Coverage, coverage
 from xref.deadlines import deadlines_frame
 from xref.decode import DecodeError
 from xref.extract import extract, outline
@@ -28,6 +32,7 @@ from xref.units import units_frame
 
 __all__ = [
     "Corpus",
+    "Coverage",
     "DecodeError",
     "Document",
     "ManifestError",
@@ -37,6 +42,7 @@ __all__ = [
     "build_graph",
     "citations_frame",
     "corpus_segmenter",
+    "coverage",
     "deadlines_frame",
     "documents_frame",
     "extract",

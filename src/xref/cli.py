@@ -1,6 +1,7 @@
 """Command line: a thin layer over the library.
 
     xref build data/raw -o out [--manifest data/corpus.csv] [--decisions FILE] [--strict]
+    xref report data/raw -o out [--parent 000]   (coverage outputs only)
     xref evaluate --gold data/annotations/gold_links.csv [data/raw] [-o out]
 
 Exit status: 0 on success; 1 when ``--strict`` and some file was skipped; 2 when nothing
@@ -13,8 +14,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
+import networkx as nx
 import pandas as pd
 
 import xref
@@ -25,6 +28,7 @@ from xref.graph import build_graph
 from xref.io import write_csv
 from xref.link import LINK_COLUMNS, score_pairs, select
 from xref.manifest import ManifestError
+from xref.report import write_report
 
 DECISIONS_PATH = Path("annotations") / "links.csv"
 
@@ -51,17 +55,34 @@ def _decisions_path(args: argparse.Namespace) -> Path | None:
     return default if default.is_file() else None
 
 
-def _build(args: argparse.Namespace) -> int:
+@dataclass
+class _Built:
+    corpus: xref.Corpus
+    items: pd.DataFrame
+    terms: pd.DataFrame
+    units: pd.DataFrame
+    citations: pd.DataFrame
+    links: pd.DataFrame
+    graph: nx.MultiDiGraph
+
+    @property
+    def date(self) -> str:
+        """The latest document date: pins dates inside GEXF and XLSX files."""
+        dates = [d for doc in self.corpus for d in (doc.meta.issue_date, doc.meta.publish_date)]
+        return max((d for d in dates if d), default="2000-01-01")
+
+
+def _pipeline(args: argparse.Namespace) -> _Built | None:
     corpus = _load(args)
     if corpus is None:
-        return 2
+        return None
     decisions = None
     if (path := _decisions_path(args)) is not None:
         try:
             decisions = read_decisions(path)
         except DecisionsError as exc:
             print(f"xref: error: {exc}", file=sys.stderr)
-            return 2
+            return None
 
     segmenter = xref.corpus_segmenter(corpus)
     items = xref.extract(corpus, segmenter=segmenter)
@@ -76,25 +97,54 @@ def _build(args: argparse.Namespace) -> int:
         for warning in applied.warnings:
             print(f"xref: warning: {warning}", file=sys.stderr)
     graph = build_graph(corpus, items, links, terms=terms, units=units, citations=citations)
+    return _Built(corpus, items, terms, units, citations, links, graph)
 
+
+def _coverage(args: argparse.Namespace, built: _Built) -> int:
+    try:
+        cov = xref.coverage(
+            built.graph, args.parent, targets=xref.targets_frame(built.corpus, built.items)
+        )
+    except ValueError as exc:
+        print(f"xref: error: {exc}", file=sys.stderr)
+        return 2
+    title = " · ".join(cov.parents.loc[~cov.parents["missing"], "title"]) or "xref coverage"
+    write_report(
+        cov, built.links[list(LINK_COLUMNS)], args.out, date=built.date, title=f"覆盖分析 {title}"
+    )
+    n_gaps = int((cov.matrix["status"] == "gap").sum())
+    print(
+        f"xref: coverage of {len(cov.parents)} parent plan(s): {n_gaps} gap cell(s), "
+        f"{len(cov.orphans)} orphan item(s) -> {args.out}/report.html",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    built = _pipeline(args)
+    if built is None:
+        return 2
+    corpus, items, links, graph = built.corpus, built.items, built.links, built.graph
     tables = {
         "documents.csv": xref.documents_frame(corpus),
         "problems.csv": xref.problems_frame(corpus),
         "items.csv": items,
-        "terms.csv": terms,
+        "terms.csv": built.terms,
         "targets.csv": xref.targets_frame(corpus, items),
         "deadlines.csv": xref.deadlines_frame(corpus, items),
-        "units.csv": units,
-        "citations.csv": citations,
+        "units.csv": built.units,
+        "citations.csv": built.citations,
         "indicators.csv": xref.indicators_frame(corpus, items),
         "links.csv": links[list(LINK_COLUMNS)],
     }
     out = Path(args.out)
+    if (status := _coverage(args, built)) != 0:
+        return status
     for name, table in tables.items():
         write_csv(table, out / name)
-    dates = [d for doc in corpus for d in (doc.meta.issue_date, doc.meta.publish_date) if d]
     write_graphml(graph, out / "graph.graphml")
-    write_gexf(graph, out / "graph.gexf", date=max(dates, default="2000-01-01"))
+    write_gexf(graph, out / "graph.gexf", date=built.date)
     write_json(graph, out / "graph.json")
 
     n_warn = sum(bool(d.warnings) for d in corpus)
@@ -109,6 +159,11 @@ def _build(args: argparse.Namespace) -> int:
         print("xref: --strict: failing because of the problems above", file=sys.stderr)
         return 1
     return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    built = _pipeline(args)
+    return 2 if built is None else _coverage(args, built)
 
 
 def _evaluate(args: argparse.Namespace) -> int:
@@ -154,6 +209,21 @@ def parser() -> argparse.ArgumentParser:
     )
     b.add_argument("--strict", action="store_true", help="exit 1 when any file is skipped")
     b.set_defaults(func=_build)
+    r = sub.add_parser(
+        "report", help="write only the coverage outputs: tables, heatmaps, report.html, xlsx"
+    )
+    r.add_argument("corpus", help="folder of .txt documents (file stem = document id)")
+    r.add_argument("-o", "--out", default="out", help="output folder (default: out)")
+    r.add_argument("--manifest", help="metadata manifest CSV")
+    r.add_argument("--decisions", help="analysts' link decisions")
+    r.set_defaults(func=_report)
+    for command in (b, r):
+        command.add_argument(
+            "--parent",
+            action="append",
+            help="parent plan to analyse (document id or unique prefix; repeatable; "
+            "default: every city or province plan and each national plan)",
+        )
     e = sub.add_parser("evaluate", help="compare implements links with an annotated gold set")
     e.add_argument(
         "corpus", nargs="?", default="data/raw", help="folder of documents (default: data/raw)"

@@ -8,6 +8,8 @@ matplotlib's global configuration.
 
 from __future__ import annotations
 
+import base64
+import io
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -43,3 +45,25 @@ def cjk_rc() -> dict[str, object]:
         "axes.unicode_minus": False,
         "svg.fonttype": "path",
     }
+
+
+def font_face_css(text: str, family: str = "xref CJK") -> str:
+    """A CSS ``@font-face`` rule embedding the CJK font, cut down to the characters of
+    ``text``, so a page renders Chinese on machines without a CJK font and stays small."""
+    from fontTools import subset
+
+    options = subset.Options()
+    options.layout_features = []
+    options.hinting = False
+    options.desubroutinize = True
+    font = subset.load_font(str(cjk_font_path()), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=text)
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    subset.save_font(font, buffer, options)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return (
+        f'@font-face {{ font-family: "{family}"; '
+        f'src: url(data:font/otf;base64,{data}) format("opentype"); }}'
+    )

@@ -3,10 +3,12 @@
 Schema (a ``networkx.MultiDiGraph``; the edge key is the edge type):
 
 nodes, all with ``type`` and ``label`` (Chinese text lives in ``label``, ids are ASCII)
-    ``doc:<id>``         type ``document``: title, level, region, kind, issue_date, missing
-                         (``True`` for a cited document not in the corpus; ``titles`` then
-                         lists every title variant that cited it, ``" | "``-separated)
-    ``item:<hash>``      type ``item``: doc_id, item_id, kind, heading, text, depth
+    ``doc:<id>``         type ``document``: doc_id, every :class:`~xref.types.Metadata` field
+                         known, and missing (``True`` for a cited document not in the corpus;
+                         its metadata is then read off the title, and ``titles`` lists every
+                         title variant that cited it, ``" | "``-separated)
+    ``item:<hash>``      type ``item``: doc_id, item_id, kind, number (as written: （四）),
+                         heading, text, depth
     ``term:<hash>``      type ``term``
     ``unit:<hash>``      type ``unit``
     ``region:<adcode>``  type ``region``: level
@@ -33,7 +35,8 @@ import pandas as pd
 
 from xref.citations import normalize_title
 from xref.gazetteer import gazetteer
-from xref.types import Corpus
+from xref.metadata import infer_metadata
+from xref.types import METADATA_FIELDS, Corpus, Metadata
 
 SIGNALS = ("lexical", "sentence", "terms", "quoted", "cited")
 
@@ -60,6 +63,16 @@ def _clean(attrs: dict) -> dict:
     return out
 
 
+def _meta_attrs(meta: Metadata) -> dict:
+    return _clean({name: getattr(meta, name) for name in METADATA_FIELDS})
+
+
+def doc_metadata(graph: nx.MultiDiGraph, node: str) -> Metadata:
+    """The :class:`~xref.types.Metadata` of a document node."""
+    attrs = graph.nodes[node]
+    return Metadata(**{name: attrs.get(name) for name in METADATA_FIELDS})
+
+
 def build_graph(
     corpus: Corpus,
     items: pd.DataFrame,
@@ -78,19 +91,11 @@ def build_graph(
         m = doc.meta
         g.add_node(
             doc_node(doc.doc_id),
-            **_clean(
-                {
-                    "type": "document",
-                    "label": m.title or doc.doc_id,
-                    "doc_id": doc.doc_id,
-                    "title": m.title,
-                    "level": m.level,
-                    "region": m.region,
-                    "kind": m.kind,
-                    "issue_date": m.issue_date,
-                    "missing": False,
-                }
-            ),
+            type="document",
+            label=m.title or doc.doc_id,
+            doc_id=doc.doc_id,
+            missing=False,
+            **_meta_attrs(m),
         )
         if m.title:
             titles[normalize_title(m.title)] = doc.doc_id
@@ -114,6 +119,7 @@ def build_graph(
                     "doc_id": row.doc_id,
                     "item_id": row.item_id,
                     "kind": row.kind,
+                    "number": row.label,
                     "heading": row.heading,
                     "text": row.text,
                     "depth": int(row.depth),
@@ -154,13 +160,14 @@ def build_graph(
                 variants = set(group["title"])
                 if target in g:
                     variants |= set(g.nodes[target]["titles"].split(" | "))
+                title = group["title"].iloc[0]
                 g.add_node(
                     target,
                     type="document",
-                    label=group["title"].iloc[0],
-                    title=group["title"].iloc[0],
+                    label=title,
                     missing=True,
                     titles=" | ".join(sorted(variants)),
+                    **_meta_attrs(infer_metadata(title, [], {"title": title})[0]),
                 )
             else:
                 target = doc_node(target_id)

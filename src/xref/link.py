@@ -40,9 +40,11 @@ from xref.decisions import fingerprint
 from xref.gazetteer import gazetteer
 from xref.segment import Segmenter, quoted_terms
 from xref.terms import TokenIndex, corpus_segmenter, fit_idf
-from xref.types import LEVELS, Corpus, Document
+from xref.types import LEVELS, Corpus, Document, Metadata
 
 CHILD_KINDS = ("task", "measure", "reported_work")
+GRADES = ("verbatim", "adapted", "partial", "thematic")  # strongest first
+STRONG_GRADES = ("verbatim", "adapted", "manual")  # "manual": added by an analyst
 PARENT_KINDS = ("task",)
 LINK_COLUMNS = (
     "source_doc",
@@ -94,9 +96,8 @@ class LinkConfig:
 # ---------------------------------------------------------------- who may implement whom
 
 
-def region_chain(doc: Document) -> list[str]:
+def region_chain(meta: Metadata) -> list[str]:
     """The document's region and those above it (嘉定区 -> 上海市)."""
-    meta = doc.meta
     if not meta.region:
         return []
     division = gazetteer().find(meta.region)
@@ -105,8 +106,23 @@ def region_chain(doc: Document) -> list[str]:
     return [d.name for d in gazetteer().chain(division)]
 
 
-def _rank(doc: Document) -> int:
-    return LEVELS.index(doc.meta.level) if doc.meta.level in LEVELS else -1
+def _rank(meta: Metadata) -> int:
+    return LEVELS.index(meta.level) if meta.level in LEVELS else -1
+
+
+def relation(child: Metadata, parent: Metadata, *, cites: bool = False) -> str:
+    """Why ``child`` may implement ``parent`` (``"higher_level+cites"``...), or ``""``."""
+    in_chain = parent.level == "national" or parent.region in region_chain(child)
+    if not in_chain:
+        return ""  # never across regions
+    reasons = []
+    if 0 <= _rank(parent) < _rank(child):
+        reasons.append("higher_level")
+    if cites:
+        reasons.append("cites")
+    if _covers(parent, child):
+        reasons.append("plan_covers_annual")
+    return "+".join(reasons)
 
 
 def document_pairs(corpus: Corpus, citations: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -118,28 +134,18 @@ def document_pairs(corpus: Corpus, citations: pd.DataFrame | None = None) -> pd.
     )
     rows = []
     for child in corpus:
-        chain = region_chain(child)
         for parent in corpus:
             if parent.doc_id == child.doc_id:
                 continue
-            in_chain = parent.meta.level == "national" or (parent.meta.region in chain)
-            if not in_chain:
-                continue  # never across regions
-            reasons = []
-            if _rank(parent) < _rank(child) and _rank(parent) >= 0:
-                reasons.append("higher_level")
             title = normalize_title(parent.meta.title) if parent.meta.title else None
-            if title and (child.doc_id, title) in cited:
-                reasons.append("cites")
-            if _covers(parent, child):
-                reasons.append("plan_covers_annual")
-            if reasons:
-                rows.append((child.doc_id, parent.doc_id, "+".join(reasons)))
+            reason = relation(child.meta, parent.meta, cites=(child.doc_id, title) in cited)
+            if reason:
+                rows.append((child.doc_id, parent.doc_id, reason))
     return pd.DataFrame(rows, columns=["child_doc", "parent_doc", "reason"])
 
 
-def _covers(plan: Document, annual: Document) -> bool:
-    p, a = plan.meta, annual.meta
+def _covers(p: Metadata, a: Metadata) -> bool:
+    """A multi-year plan covers the annual documents of its issuer within its period."""
     return (
         p.kind == "plan"
         and a.kind in ("work_points", "annual_report")

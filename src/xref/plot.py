@@ -6,9 +6,11 @@ from __future__ import annotations
 import textwrap
 
 import networkx as nx
+import pandas as pd
 
 from xref.fonts import cjk_font_name, cjk_rc
 from xref.graph import implementers
+from xref.io import atomic_write_bytes
 
 KIND_COLOURS = {
     "task": "#4c72b0",
@@ -63,3 +65,212 @@ def draw_task_subgraph(graph: nx.MultiDiGraph, task: str, *, ax=None, wrap: int 
         ax.set_title(f"实施关系 · implements: {graph.nodes[task].get('label', task)}")
         ax.axis("off")
     return ax
+
+
+# ---------------------------------------------------------------- coverage figures
+
+STATUS_COLOURS = {"gap": "#f9dcd7", "no_document": "#c8c8c8", "parent_not_loaded": "#c8c8c8"}
+STATUS_MARKS = {"gap": "×", "no_document": "无", "parent_not_loaded": "无"}
+CMAP = "Blues"
+NORM_GAMMA = 0.5  # spreads the low scores most links have; the scale still ends at 1
+ROW_INCHES = 0.3
+PART_COLOUR = "#1f4e8c"
+
+
+def _norm():
+    from matplotlib.colors import PowerNorm
+
+    return PowerNorm(NORM_GAMMA, vmin=0.0, vmax=1.0)
+
+
+def _short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _rows(cells: pd.DataFrame) -> list[tuple[str, str | None]]:
+    """Row labels in the parent's order, a bold header row before each part:
+    ``(label, task_id)``, task_id ``None`` for a header."""
+    rows, part = [], None
+    tasks = cells.drop_duplicates("task_id").sort_values("task_order")
+    for t in tasks.itertuples(index=False):
+        if t.part != part and t.part:
+            rows.append((_short(t.part, 22), None))
+        part = t.part
+        rows.append((_short(f"{t.task_number}{t.task_heading}", 17), t.task_id))
+    return rows
+
+
+def _grid(ax, cells: pd.DataFrame, columns: list[str], column_key: str, title: str) -> None:
+    """Draw one status/strength grid: rows from :func:`_rows`, one column per ``columns``."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from matplotlib.colors import to_rgba
+
+    rows = (
+        _rows(cells)
+        if cells["task_order"].max() >= 0
+        else [("（规划未收录 plan not in corpus）", "")]
+    )
+    lookup = {(c.task_id, getattr(c, column_key)): c for c in cells.itertuples(index=False)}
+    cmap, norm = plt.get_cmap(CMAP), _norm()
+    rgba = np.ones((len(rows), len(columns), 4))
+    for i, (_, task_id) in enumerate(rows):
+        for j, col in enumerate(columns):
+            cell = lookup.get((task_id, col)) if task_id is not None else None
+            if cell is None:
+                continue
+            status = cell.status
+            if status in STATUS_COLOURS:
+                rgba[i, j] = to_rgba(STATUS_COLOURS[status])
+                ax.text(
+                    j,
+                    i,
+                    STATUS_MARKS[status],
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="#b2432f" if status == "gap" else "#555555",
+                )
+                continue
+            value = float(cell.strength)
+            rgba[i, j] = cmap(norm(value))
+            text = f"{value:.2f}" + (f"·{cell.n_links}" if cell.n_links > 1 else "")
+            ax.text(
+                j,
+                i,
+                text if status == "covered" else f"({text})",
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white" if norm(value) > 0.6 else "#222222",
+            )
+    ax.imshow(rgba, aspect="auto", interpolation="nearest")
+    ax.set_xticks(range(len(columns)), [c.replace(" ", "\n", 1) for c in columns], fontsize=8)
+    ax.xaxis.tick_top()
+    ax.set_yticks(range(len(rows)), [label for label, _ in rows], fontsize=8)
+    for tick, (_, task_id) in zip(ax.get_yticklabels(), rows, strict=True):
+        if task_id is None:  # the packaged CJK font has no bold face: mark parts by colour
+            tick.set_color(PART_COLOUR)
+    ax.set_xticks(np.arange(-0.5, len(columns)), minor=True)
+    ax.set_yticks(np.arange(-0.5, len(rows)), minor=True)
+    ax.grid(which="minor", color="white", linewidth=1.2)
+    ax.tick_params(which="both", length=0)
+    ax.set_title(title, fontsize=10, loc="left", pad=8)
+
+
+def _legend(fig) -> None:
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
+    cmap, norm = plt.get_cmap(CMAP), _norm()
+    handles = [
+        Patch(facecolor=cmap(norm(0.2)), label="0.20 落实 covered (·n: links)"),
+        Patch(facecolor=cmap(norm(0.06)), label="(0.06) 弱关联 weak links only"),
+        Patch(facecolor=STATUS_COLOURS["gap"], label="× 缺口 gap"),
+        Patch(facecolor=STATUS_COLOURS["no_document"], label="无 未收录文件 no document"),
+    ]
+    fig.legend(handles=handles, loc="lower center", ncol=2, fontsize=8, frameon=False)
+
+
+def heatmap_figure(cov, parents: list[str] | None = None):
+    """Coverage heatmaps, one panel per parent plan: its tasks (rows, grouped by part) against
+    the documents below it (columns); parents whose plan is not loaded get a grey strip."""
+    import matplotlib.pyplot as plt
+
+    blocks = (
+        cov.parents if parents is None else cov.parents[cov.parents["parent_doc"].isin(parents)]
+    )
+    with plt.rc_context(cjk_rc()):
+        sizes = []
+        for b in blocks.itertuples(index=False):
+            cells = cov.matrix[cov.matrix["parent_doc"] == b.parent_doc]
+            sizes.append((len(_rows(cells)) if b.n_tasks else 1, cells["child_label"].nunique()))
+        width = max(7.5, 3.2 + 1.25 * max((c for _, c in sizes), default=1))
+        heights = [r + 1.6 for r, _ in sizes]
+        fig, axes = plt.subplots(
+            len(sizes),
+            1,
+            figsize=(width, ROW_INCHES * sum(heights) + 0.8),
+            gridspec_kw={"height_ratios": heights},
+            squeeze=False,
+        )
+        for ax, b in zip(axes[:, 0], blocks.itertuples(index=False), strict=True):
+            cells = cov.matrix[cov.matrix["parent_doc"] == b.parent_doc]
+            columns = list(dict.fromkeys(cells["child_label"]))
+            note = " · 未收录 not in corpus" if b.missing else ""
+            _grid(ax, cells, columns, "child_label", f"{_short(b.title, 34)}{note}")
+        _legend(fig)
+        fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return fig
+
+
+def draw_task_coverage(cov, parent: str, *, ax=None):
+    """Bars per parent task: how many documents take it up (dark) or link to it weakly."""
+    import matplotlib.pyplot as plt
+
+    tasks = cov.tasks[cov.tasks["parent_doc"] == parent].sort_values("task_order")
+    with plt.rc_context(cjk_rc()):
+        if ax is None:
+            _, ax = plt.subplots(figsize=(7.5, 0.28 * len(tasks) + 1.2))
+        labels = [_short(f"{t.task_number}{t.task_heading}", 17) for t in tasks.itertuples()]
+        y = range(len(tasks))
+        cmap = plt.get_cmap(CMAP)
+        ax.barh(y, tasks["n_docs_covering"], color=cmap(0.75), label="落实 covered")
+        ax.barh(
+            y,
+            tasks["n_docs_weak"],
+            left=tasks["n_docs_covering"],
+            color=cmap(0.3),
+            label="弱关联 weak",
+        )
+        ax.set_yticks(list(y), labels, fontsize=8)
+        ax.invert_yaxis()
+        ax.set_xlim(0, max(1, int(tasks["n_docs"].max())))
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.set_xlabel("文件数 documents taking the task up")
+        ax.legend(fontsize=8, loc="lower right")
+        ax.set_title("任务落实情况 · task coverage", fontsize=10, loc="left")
+    return ax
+
+
+def years_figure(cov, parent: str):
+    """Small multiples, one panel per region below ``parent``: its tasks against years, grey
+    where the region has no document of that year."""
+    import matplotlib.pyplot as plt
+
+    cells = cov.years[cov.years["parent_doc"] == parent]
+    regions = list(dict.fromkeys(cells["child_region"]))
+    with plt.rc_context(cjk_rc()):
+        n_rows = len(_rows(cells)) if len(cells) else 1
+        fig, axes = plt.subplots(
+            1,
+            max(1, len(regions)),
+            figsize=(3.4 + 1.5 * len(regions), ROW_INCHES * n_rows + 1.6),
+            squeeze=False,
+        )
+        for ax, region in zip(axes[0], regions, strict=False):
+            mine = cells[cells["child_region"] == region].assign(
+                year=lambda d: d["year"].astype(str)
+            )
+            _grid(ax, mine, list(dict.fromkeys(mine["year"])), "year", region)
+            if ax is not axes[0][0]:
+                ax.tick_params(labelleft=False)
+        _legend(fig)
+        fig.tight_layout(rect=(0, 0.06, 1, 1))
+    return fig
+
+
+def save_figure(fig, path) -> None:
+    """Save a figure byte for byte reproducibly (no timestamp, fixed SVG ids), atomically."""
+    import io as _io
+    from pathlib import Path
+
+    import matplotlib.pyplot as plt
+
+    path = Path(path)
+    buffer = _io.BytesIO()
+    fmt = path.suffix.lstrip(".")
+    metadata = {"Date": None} if fmt == "svg" else {"Software": None} if fmt == "png" else {}
+    with plt.rc_context({"svg.hashsalt": "xref", **cjk_rc()}):
+        fig.savefig(buffer, format=fmt, dpi=150, metadata=metadata, bbox_inches="tight")
+    atomic_write_bytes(path, buffer.getvalue())

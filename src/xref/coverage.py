@@ -1,0 +1,647 @@
+"""Coverage: which parent tasks the documents below a plan take up, the gaps they leave, and
+their local initiatives with no parent.
+
+Everything is read off the graph of :func:`xref.build_graph`, so coverage reflects analysts'
+link decisions too. A *block* is one parent plan and the loaded documents that may implement
+it (the rule of :func:`xref.link.relation`: districts of its region, the region's own annual
+documents, documents citing it; for a national plan, everything below it).
+
+An item reaches a parent task through an implements link, or through a chain of them that
+climbs the levels (a district measure -> a city task -> a national task); a chain is as
+strong as its weakest link. A cell of the matrix is ``covered`` when some item of the
+document reaches the task through links graded ``verbatim`` or ``adapted`` (or decided by
+an analyst), ``weak`` when only ``partial`` or ``thematic`` links reach it, and a ``gap``
+when nothing does. Orphans are the document's finest action items that reach no task of the
+parent except weakly: its local initiatives.
+
+Documents whose parent plan is not in the corpus form a block of their own under a
+placeholder (the cited plan of their region, or ``<region> plan (not in corpus)``): they are
+listed, never compared with another region's plan.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import networkx as nx
+import pandas as pd
+
+from xref.gazetteer import gazetteer
+from xref.graph import doc_metadata, doc_node, item_node
+from xref.link import CHILD_KINDS, PARENT_KINDS, STRONG_GRADES, region_chain, relation
+from xref.resources import data_rows, word_set
+from xref.types import LEVELS, Metadata
+
+PARENT_PLAN_KINDS = ("plan", "implementation_opinions")
+KEY_TERMS = 5  # key terms listed per orphan item
+_MIN_SHARED_SUBJECT = 4  # Han characters two target subjects must share, generic words aside
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
+
+MATRIX_COLUMNS = (
+    "parent_doc",
+    "part",
+    "task_order",
+    "task_id",
+    "task_number",
+    "task_heading",
+    "child_doc",
+    "child_label",
+    "child_region",
+    "child_level",
+    "year",
+    "strength",
+    "n_links",
+    "direct",
+    "via_doc",
+    "status",
+)
+
+
+ORPHAN_COLUMNS = (
+    "parent_doc",
+    "child_doc",
+    "child_region",
+    "item_id",
+    "kind",
+    "heading",
+    "status",
+    "best_task",
+    "best_task_heading",
+    "best_strength",
+    "strong_links_elsewhere",
+    "key_terms",
+    "text",
+)
+ROLLUP_COLUMNS = (
+    "parent_doc",
+    "task_id",
+    "child_doc",
+    "child_item",
+    "strength",
+    "strong",
+    "via_doc",
+    "via_item",
+)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Tidy tables of coverage; see :func:`coverage`."""
+
+    parents: pd.DataFrame  # one row per block: parent plan (or placeholder) and its children
+    matrix: pd.DataFrame  # parent task x child document: strength, n_links, status
+    tasks: pd.DataFrame  # per parent task: how many documents and districts take it up
+    gaps: pd.DataFrame  # matrix rows with status "gap", plus how many districts cover the task
+    orphans: pd.DataFrame  # child action items implementing nothing, with key terms
+    targets: pd.DataFrame  # parent targets side by side with child figures on the subject
+    rollup: pd.DataFrame  # every item reaching a parent task, and the task it goes through
+    years: pd.DataFrame  # parent task x (child region, year); "no_document" where none
+
+
+@cache
+def kind_labels() -> dict[str, str]:
+    return {r["kind"]: r["label"] for r in data_rows("kind_labels.csv")}
+
+
+def _rank(meta: Metadata) -> int:
+    return LEVELS.index(meta.level) if meta.level in LEVELS else len(LEVELS)
+
+
+def _year(meta: Metadata) -> int | None:
+    if meta.period_start is not None and meta.period_start == meta.period_end:
+        return int(meta.period_start)
+    if meta.issue_date:
+        return int(meta.issue_date[:4])
+    return None
+
+
+def _documents(graph: nx.MultiDiGraph) -> dict[str, Metadata]:
+    """Loaded documents by node, in node order."""
+    return {
+        n: doc_metadata(graph, n)
+        for n, d in graph.nodes(data=True)
+        if d.get("type") == "document" and not d.get("missing")
+    }
+
+
+def _resolve(graph: nx.MultiDiGraph, docs: dict[str, Metadata], parent) -> list[str]:
+    if parent is None:
+        chosen = [n for n, m in docs.items() if m.kind in PARENT_PLAN_KINDS and _rank(m) < 3]
+        return sorted(chosen, key=lambda n: (_rank(docs[n]), n))
+    out = []
+    for wanted in [parent] if isinstance(parent, str) else parent:
+        ids = {graph.nodes[n]["doc_id"]: n for n in docs}
+        hits = [n for doc_id, n in ids.items() if doc_id == wanted or doc_id.startswith(wanted)]
+        if len(hits) != 1:
+            raise ValueError(
+                f"parent {wanted!r} matches {len(hits)} loaded documents; "
+                f"choose one of: {', '.join(sorted(ids))}"
+            )
+        out.append(hits[0])
+    return out
+
+
+def _children(graph: nx.MultiDiGraph, docs: dict[str, Metadata], parent: str) -> list[str]:
+    """Loaded documents that may implement ``parent``: districts first (in gazetteer order),
+    then the parent region's own documents, each by year."""
+    gz = gazetteer()
+
+    def order(n: str) -> tuple:
+        m = docs[n]
+        division = gz.find(m.region) if m.region else None
+        return (-_rank(m), division.adcode if division else "~", _year(m) or 0, n)
+
+    chosen = [
+        n
+        for n, m in docs.items()
+        if n != parent and relation(m, docs[parent], cites=graph.has_edge(n, parent, key="cites"))
+    ]
+    return sorted(chosen, key=order)
+
+
+def _labels(graph: nx.MultiDiGraph, docs: dict[str, Metadata], nodes: list[str]) -> list[str]:
+    """Column labels: region, year and kind (嘉定区 2024 年度报告), made unique by doc id."""
+    labels = []
+    for n in nodes:
+        m = docs[n]
+        year = _year(m)
+        kind = kind_labels().get(m.kind or "other", m.kind or "")
+        labels.append(f"{m.region or '?'} {year or ''} {kind}".replace("  ", " ").strip())
+    seen: dict[str, int] = {}
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+    return [
+        f"{label} ({graph.nodes[n]['doc_id'][:8]})" if seen[label] > 1 else label
+        for n, label in zip(nodes, labels, strict=True)
+    ]
+
+
+def _items_in_order(graph: nx.MultiDiGraph, root: str) -> list[tuple[str, str]]:
+    """``(item, top-level ancestor)`` for every item under a document, in document order."""
+    out = []
+
+    def walk(node: str, top: str | None) -> None:
+        for _, child, key in graph.out_edges(node, keys=True):
+            if key == "contains":
+                out.append((child, top or child))
+                walk(child, top or child)
+
+    walk(root, None)
+    return out
+
+
+def _leaves(graph: nx.MultiDiGraph, items: list[tuple[str, str]], kinds) -> list[tuple[str, str]]:
+    """Items of these kinds with no child of these kinds (the finest tasks or actions)."""
+    chosen = [(n, top) for n, top in items if graph.nodes[n].get("kind") in kinds]
+    parents = {
+        u
+        for n, _ in chosen
+        for u, _, key in graph.in_edges(n, keys=True)
+        if key == "contains" and graph.nodes[u].get("kind") in kinds
+    }
+    return [(n, top) for n, top in chosen if n not in parents]
+
+
+def _part(graph: nx.MultiDiGraph, top: str, task: str) -> str:
+    if top == task:
+        return ""
+    attrs = graph.nodes[top]
+    return f"{attrs.get('number') or ''}{attrs.get('heading') or ''}".strip()
+
+
+def _placeholder(graph: nx.MultiDiGraph, docs: dict[str, Metadata], child: str) -> tuple:
+    """The plan a parentless document would implement: a cited plan of a region above it,
+    else a named stand-in."""
+    meta = docs[child]
+    chain = region_chain(meta)[1:]
+    for _, target, key in sorted(graph.out_edges(child, keys=True)):
+        attrs = graph.nodes[target]
+        if (
+            key == "cites"
+            and attrs.get("missing")
+            and attrs.get("kind") in PARENT_PLAN_KINDS
+            and attrs.get("region") in chain
+        ):
+            return target, attrs["title"], attrs["region"]
+    region = chain[0] if chain else meta.region or "?"
+    return f"missing:{region}", f"{region} plan (not in corpus)", region
+
+
+def _strong(edge: dict) -> bool:
+    return edge.get("decided_by") == "analyst" or edge.get("grade") in STRONG_GRADES
+
+
+def chains(graph: nx.MultiDiGraph, task: str, rank: dict[str, int]) -> dict[str, tuple]:
+    """Every item reaching ``task``: ``item -> (strong, strength, next)``, where ``next`` is
+    the node the item implements on its best chain (``task`` itself for a direct link).
+
+    A chain climbs only through items of documents at a level strictly below the task's own
+    (``rank``: document node -> level index), so a district measure reaches a city plan's
+    task through no other city document, and a national task through city tasks.
+    """
+    best: dict[str, tuple] = {}
+    frontier = [(task, True, math.inf)]
+    floor = rank[doc_of(graph, task)]
+    while frontier:
+        node, strong, strength = frontier.pop()
+        level = rank[doc_of(graph, node)]
+        if node != task and level <= floor:
+            continue
+        for source, _, key, data in sorted(graph.in_edges(node, keys=True, data=True)):
+            if key != "implements" or (node != task and rank[doc_of(graph, source)] <= level):
+                continue
+            found = (strong and _strong(data), min(strength, data.get("weight", 0.0)), node)
+            if source not in best or found[:2] > best[source][:2]:
+                best[source] = found
+                frontier.append((source, found[0], found[1]))
+    return best
+
+
+def coverage(
+    graph: nx.MultiDiGraph,
+    parent: str | list[str] | None = None,
+    *,
+    targets: pd.DataFrame | None = None,
+) -> Coverage:
+    """Coverage of parent plans by the documents below them.
+
+    ``parent``: a document id (or a unique prefix such as ``"000"``), a list of them, or
+    ``None`` for every city or province plan in the corpus and each national plan present
+    (documents whose parent plan is missing are then listed under a placeholder).
+    ``targets``: the table of :func:`xref.targets_frame`, to set parent targets side by side
+    with child figures on the same subject.
+    """
+    docs = _documents(graph)
+    rank = {n: _rank(m) for n, m in docs.items()}
+    parents = _resolve(graph, docs, parent)
+    blocks = {p: _children(graph, docs, p) for p in parents}
+
+    matrix, rollup, orphans, block_rows = [], [], [], []
+    for p, children in blocks.items():
+        labels = dict(zip(children, _labels(graph, docs, children), strict=True))
+        tasks = _leaves(graph, _items_in_order(graph, p), PARENT_KINDS)
+        block_rows.append(_block_row(graph, docs[p], p, children, len(tasks), missing=False))
+        reached_by_item: dict[str, tuple] = {}
+        for order, (task, top) in enumerate(tasks):
+            by_doc: dict[str, list] = {}
+            for item, (strong, strength, nxt) in chains(graph, task, rank).items():
+                by_doc.setdefault(doc_of(graph, item), []).append((strong, strength, nxt))
+                rollup.append(_rollup_row(graph, p, task, item, strength, strong, nxt))
+                if (strong, strength) > reached_by_item.get(item, (False, -1.0, ""))[:2]:
+                    reached_by_item[item] = (strong, strength, task)
+            for child in children:
+                hits = by_doc.get(child, [])
+                strong, strength, nxt = max(hits, default=(False, 0.0, None))
+                matrix.append(
+                    {
+                        "parent_doc": graph.nodes[p]["doc_id"],
+                        "part": _part(graph, top, task),
+                        "task_order": order,
+                        "task_id": graph.nodes[task]["item_id"],
+                        "task_number": graph.nodes[task].get("number") or "",
+                        "task_heading": graph.nodes[task].get("heading") or "",
+                        "child_doc": graph.nodes[child]["doc_id"],
+                        "child_label": labels[child],
+                        "child_region": docs[child].region or "",
+                        "child_level": docs[child].level or "",
+                        "year": _year(docs[child]),
+                        "strength": round(strength, 4),
+                        "n_links": len(hits),
+                        "direct": bool(hits) and nxt == task,
+                        "via_doc": "" if not hits or nxt == task else _doc_id(graph, nxt),
+                        "status": "covered" if strong else ("weak" if hits else "gap"),
+                    }
+                )
+        orphans += _orphans(graph, docs, p, children, reached_by_item)
+
+    assessed = {c for children in blocks.values() for c in children} | set(parents)
+    if parent is None:
+        matrix += _unassessed(graph, docs, assessed, block_rows)
+
+    matrix_df = pd.DataFrame(matrix, columns=list(MATRIX_COLUMNS)).astype({"year": "Int64"})
+    task_df = _task_coverage(matrix_df)
+    gaps = (
+        matrix_df[matrix_df["status"] == "gap"]
+        .merge(
+            task_df[["parent_doc", "task_id", "n_districts_covering"]],
+            on=["parent_doc", "task_id"],
+        )
+        .assign(
+            _col=lambda d: d["child_doc"].map({c: i for i, c in enumerate(d["child_doc"].unique())})
+        )
+        .sort_values(["parent_doc", "_col", "task_order"], kind="stable")
+        .drop(columns="_col")
+    )
+    return Coverage(
+        parents=pd.DataFrame(block_rows),
+        matrix=matrix_df,
+        tasks=task_df,
+        gaps=gaps.drop(columns=["strength", "n_links", "direct", "via_doc"]).reset_index(drop=True),
+        orphans=pd.DataFrame(orphans, columns=list(ORPHAN_COLUMNS)),
+        targets=_compare_targets(graph, blocks, targets, rank),
+        rollup=pd.DataFrame(rollup, columns=list(ROLLUP_COLUMNS)),
+        years=_years(matrix_df),
+    )
+
+
+def doc_of(graph: nx.MultiDiGraph, item: str) -> str:
+    """The document node an item belongs to."""
+    return doc_node(graph.nodes[item]["doc_id"])
+
+
+def _doc_id(graph: nx.MultiDiGraph, node: str) -> str:
+    """A document's id; for a placeholder, its node name without ``doc:``."""
+    attrs = graph.nodes[node] if node in graph else {}
+    return attrs.get("doc_id") or node.removeprefix("doc:")
+
+
+def _block_row(graph, meta: Metadata, node: str, children, n_tasks: int, *, missing: bool):
+    return {
+        "parent_doc": _doc_id(graph, node),
+        "title": meta.title or "",
+        "region": meta.region or "",
+        "level": meta.level or "",
+        "missing": missing,
+        "n_tasks": n_tasks,
+        "children": " | ".join(graph.nodes[c]["doc_id"] for c in children),
+    }
+
+
+def _rollup_row(graph, parent, task, item, strength, strong, nxt) -> dict:
+    direct = nxt == task
+    return {
+        "parent_doc": graph.nodes[parent]["doc_id"],
+        "task_id": graph.nodes[task]["item_id"],
+        "child_doc": graph.nodes[item]["doc_id"],
+        "child_item": graph.nodes[item]["item_id"],
+        "strength": round(strength, 4),
+        "strong": strong,
+        "via_doc": "" if direct else graph.nodes[nxt]["doc_id"],
+        "via_item": "" if direct else graph.nodes[nxt]["item_id"],
+    }
+
+
+def _unassessed(graph, docs, assessed: set[str], block_rows: list[dict]) -> list[dict]:
+    """Rows for documents whose parent plan is not loaded, under a placeholder block each."""
+    rows, placeholders = [], {}
+    for child in docs:
+        m = docs[child]
+        if child in assessed or (m.kind in PARENT_PLAN_KINDS and _rank(m) < 3):
+            continue
+        if not region_chain(m)[1:]:
+            continue  # a national document has no parent to miss
+        node, title, region = _placeholder(graph, docs, child)
+        placeholders.setdefault((node, title, region), []).append(child)
+    for (node, title, region), children in sorted(placeholders.items()):
+        parent_id = _doc_id(graph, node)
+        meta = Metadata(title=title, region=region, level=gazetteer_level(region))
+        block_rows.append(_block_row(graph, meta, node, children, 0, missing=True))
+        labels = _labels(graph, docs, children)
+        for child, label in zip(children, labels, strict=True):
+            rows.append(
+                {
+                    "parent_doc": parent_id,
+                    "part": "",
+                    "task_order": -1,
+                    "task_id": "",
+                    "task_number": "",
+                    "task_heading": "",
+                    "child_doc": graph.nodes[child]["doc_id"],
+                    "child_label": label,
+                    "child_region": docs[child].region or "",
+                    "child_level": docs[child].level or "",
+                    "year": _year(docs[child]),
+                    "strength": float("nan"),
+                    "n_links": 0,
+                    "direct": False,
+                    "via_doc": "",
+                    "status": "parent_not_loaded",
+                }
+            )
+    return rows
+
+
+def gazetteer_level(region: str) -> str | None:
+    division = gazetteer().find(region)
+    return division.level if division else None
+
+
+def _task_coverage(matrix: pd.DataFrame) -> pd.DataFrame:
+    m = matrix[matrix["status"] != "parent_not_loaded"].copy()
+    m["covered"] = m["status"] == "covered"
+    m["weak"] = m["status"] == "weak"
+    m["district"] = m["child_level"] == "district"
+    m["covered_district"] = m["covered"] & m["district"]
+    keys = ["parent_doc", "part", "task_order", "task_id", "task_number", "task_heading"]
+    out = (
+        m.groupby(keys, sort=False)
+        .agg(
+            n_docs_covering=("covered", "sum"),
+            n_docs_weak=("weak", "sum"),
+            n_docs=("child_doc", "nunique"),
+            n_districts_covering=("covered_district", "sum"),
+            n_districts=("district", "sum"),
+            best_strength=("strength", "max"),
+        )
+        .reset_index()
+    )
+    out["share"] = (out["n_docs_covering"] / out["n_docs"].where(out["n_docs"] > 0)).round(4)
+    return out
+
+
+def _orphans(graph, docs, parent: str, children: list[str], reached: dict) -> list[dict]:
+    """Finest action items of the children reaching no task of ``parent`` but weakly."""
+    rows = []
+    for child in children:
+        for item, _ in _leaves(graph, _items_in_order(graph, child), CHILD_KINDS):
+            strong, strength, task = reached.get(item, (False, 0.0, None))
+            if strong:
+                continue
+            attrs = graph.nodes[item]
+            terms = sorted(
+                (-d.get("weight", 0.0), graph.nodes[v]["label"])
+                for _, v, k, d in graph.out_edges(item, keys=True, data=True)
+                if k == "mentions"
+            )[:KEY_TERMS]
+            elsewhere = sorted(
+                f"{graph.nodes[v]['doc_id'][:3]} {graph.nodes[v].get('number') or ''}"
+                f"{graph.nodes[v].get('heading') or ''}"
+                for _, v, k, d in graph.out_edges(item, keys=True, data=True)
+                if k == "implements" and _strong(d) and doc_of(graph, v) != parent
+            )
+            rows.append(
+                {
+                    "parent_doc": graph.nodes[parent]["doc_id"],
+                    "child_doc": attrs["doc_id"],
+                    "child_region": docs[child].region or "",
+                    "item_id": attrs["item_id"],
+                    "kind": attrs.get("kind", ""),
+                    "heading": attrs.get("heading") or "",
+                    "status": "weak_link_only" if task else "no_link",
+                    "best_task": graph.nodes[task].get("number") or "" if task else "",
+                    "best_task_heading": graph.nodes[task].get("heading") or "" if task else "",
+                    "best_strength": round(strength, 4),
+                    "strong_links_elsewhere": " | ".join(elsewhere),
+                    "key_terms": "、".join(t for _, t in terms),
+                    "text": attrs.get("text", ""),
+                }
+            )
+    return rows
+
+
+def _years(matrix: pd.DataFrame) -> pd.DataFrame:
+    """Task x (region, year): the best strength of that region's documents of that year, or
+    ``no_document`` where the region has none that year."""
+    m = matrix[(matrix["status"] != "parent_not_loaded") & matrix["year"].notna()]
+    rows = []
+    for parent_doc, block in m.groupby("parent_doc", sort=False):
+        years = sorted(block["year"].unique())
+        regions = list(dict.fromkeys(block["child_region"]))
+        tasks = block.drop_duplicates("task_id")
+        for task in tasks.itertuples(index=False):
+            cells = block[block["task_id"] == task.task_id]
+            for region in regions:
+                for year in years:
+                    hit = cells[(cells["child_region"] == region) & (cells["year"] == year)]
+                    found = set(hit["status"])
+                    rows.append(
+                        {
+                            "parent_doc": parent_doc,
+                            "part": task.part,
+                            "task_order": task.task_order,
+                            "task_id": task.task_id,
+                            "task_number": task.task_number,
+                            "task_heading": task.task_heading,
+                            "child_region": region,
+                            "year": int(year),
+                            "n_docs": len(hit),
+                            "strength": hit["strength"].max() if len(hit) else float("nan"),
+                            "n_links": int(hit["n_links"].sum()),
+                            "status": next(
+                                (s for s in ("covered", "weak", "gap") if s in found),
+                                "no_document",
+                            ),
+                        }
+                    )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "parent_doc",
+            "part",
+            "task_order",
+            "task_id",
+            "task_number",
+            "task_heading",
+            "child_region",
+            "year",
+            "n_docs",
+            "strength",
+            "n_links",
+            "status",
+        ],
+    )
+
+
+# ---------------------------------------------------------------- targets side by side
+
+
+def _subject_runs(subject: str) -> list[str]:
+    generic = word_set("stopwords.txt")
+    for word in sorted(generic, key=len, reverse=True):
+        subject = subject.replace(word, "|")
+    return _HAN_RUN.findall(subject)
+
+
+def shared_subject(a: str, b: str) -> str:
+    """The longest run of Han characters both target subjects name, generic words aside."""
+    best = ""
+    for x in _subject_runs(a):
+        for y in _subject_runs(b):
+            for i in range(len(x)):
+                for j in range(i + len(best) + 1, len(x) + 1):
+                    if x[i:j] in y:
+                        best = x[i:j]
+                    else:
+                        break
+    return best
+
+
+def _verdict(parent: pd.Series, child: pd.Series, reports: bool) -> str:
+    ok = {
+        ">=": child["quantity"] >= parent["quantity"],
+        ">": child["quantity"] > parent["quantity"],
+        "<=": child["quantity"] <= parent["quantity"],
+        "<": child["quantity"] < parent["quantity"],
+        "=": child["quantity"] == parent["quantity"],
+    }.get(parent["comparator"])
+    if ok is None:
+        return "not comparable"
+    if reports:
+        return "met" if ok else "not met"
+    return "at least as ambitious" if ok else "less ambitious"
+
+
+def _compare_targets(graph, blocks: dict[str, list[str]], targets: pd.DataFrame | None, rank):
+    columns = [
+        "parent_doc",
+        "parent_item",
+        "parent_subject",
+        "parent_target",
+        "child_doc",
+        "child_item",
+        "child_subject",
+        "child_figure",
+        "shared_subject",
+        "linked",
+        "verdict",
+        "parent_sentence",
+        "child_sentence",
+    ]
+    if targets is None or targets.empty:
+        return pd.DataFrame(columns=columns)
+    rows = []
+    for p, children in blocks.items():
+        pid = graph.nodes[p]["doc_id"]
+        child_ids = {graph.nodes[c]["doc_id"]: c for c in children}
+        mine = targets[targets["doc_id"] == pid]
+        theirs = targets[targets["doc_id"].isin(child_ids)]
+        for _, pt in mine.iterrows():
+            for _, ct in theirs[theirs["unit"] == pt["unit"]].iterrows():
+                shared = shared_subject(pt["subject"], ct["subject"])
+                if len(shared) < _MIN_SHARED_SUBJECT:
+                    continue
+                doc_kind = graph.nodes[child_ids[ct["doc_id"]]].get("kind")
+                item = graph.nodes.get(item_node(ct["doc_id"], ct["item_id"]), {})
+                reports = doc_kind == "annual_report" or item.get("kind") == "reported_work"
+                rows.append(
+                    {
+                        "parent_doc": pid,
+                        "parent_item": pt["item_id"],
+                        "parent_subject": pt["subject"],
+                        "parent_target": _figure(pt),
+                        "child_doc": ct["doc_id"],
+                        "child_item": ct["item_id"],
+                        "child_subject": ct["subject"],
+                        "child_figure": _figure(ct),
+                        "shared_subject": shared,
+                        "linked": _linked(graph, ct, pt, rank),
+                        "verdict": _verdict(pt, ct, reports=reports),
+                        "parent_sentence": pt["sentence"],
+                        "child_sentence": ct["sentence"],
+                    }
+                )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _figure(target: pd.Series) -> str:
+    sign = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": ""}.get(target["comparator"], "")
+    return f"{sign}{target['quantity']:g}{target['unit']}"
+
+
+def _linked(graph: nx.MultiDiGraph, child: pd.Series, parent: pd.Series, rank) -> bool:
+    """Whether the child's item reaches the parent's item through implements links."""
+    target = item_node(parent["doc_id"], parent["item_id"])
+    return item_node(child["doc_id"], child["item_id"]) in chains(graph, target, rank)

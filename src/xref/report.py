@@ -1,0 +1,295 @@
+"""Coverage outputs for analysts: CSV tables, figures, one self-contained HTML report and an
+Excel workbook.
+
+The HTML report needs no network and runs no code: every text from a document is escaped,
+figures are embedded as data URIs, and a Content-Security-Policy forbids scripts outright,
+so even a document that contains ``<script>`` cannot run anything when the report opens.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import html
+import io
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from xref.coverage import Coverage
+from xref.fonts import font_face_css
+from xref.io import atomic_write_bytes, write_csv
+from xref.plot import draw_task_coverage, heatmap_figure, save_figure, years_figure
+
+CSP = "default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'"
+STYLE = """
+body { font-family: "xref CJK", "Noto Sans CJK SC", "Microsoft YaHei", sans-serif;
+       margin: 2em auto; max-width: 70em; color: #222; line-height: 1.5; }
+h1 { font-size: 1.5em; } h2 { border-bottom: 1px solid #ccc; margin-top: 2em; }
+table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.9em; }
+th, td { border: 1px solid #ddd; padding: 0.25em 0.5em; vertical-align: top; text-align: left; }
+th { background: #f3f5f8; }
+td.covered { background: #9ecae1; } td.weak { background: #deebf7; }
+td.gap { background: #f9dcd7; color: #b2432f; text-align: center; }
+table.gaps th { background: #f9dcd7; }
+img { max-width: 100%; }
+.card { border: 1px solid #ccd; border-radius: 4px; padding: 0.5em 0.8em; margin: 0.5em 0; }
+.card p { margin: 0.2em 0; } .muted { color: #666; font-size: 0.9em; }
+details { margin: 0.3em 0 0.3em 1em; } summary { cursor: pointer; }
+"""
+
+
+def _e(value) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return html.escape(str(value))
+
+
+def _anchor(*parts: str) -> str:
+    return "c" + hashlib.sha1("/".join(parts).encode("utf-8")).hexdigest()[:12]
+
+
+def _png(fig) -> str:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _table(df: pd.DataFrame, table_id: str, css: str = "") -> str:
+    if df.empty:
+        return f'<p id="{table_id}" class="muted">（无 none）</p>'
+    return df.to_html(
+        index=False, escape=True, na_rep="", table_id=table_id, border=0, classes=css or None
+    )
+
+
+def _grid(cov: Coverage, parent: str) -> str:
+    """The coverage matrix as an HTML table; each cell links to its evidence cards."""
+    cells = cov.matrix[cov.matrix["parent_doc"] == parent]
+    columns = list(dict.fromkeys(cells["child_label"]))
+    head = "".join(f"<th>{_e(c)}</th>" for c in columns)
+    out = [f'<table class="grid"><tr><th>任务 task</th>{head}</tr>']
+    for task_id, row in cells.groupby("task_id", sort=False):
+        first = row.iloc[0]
+        out.append(f"<tr><th>{_e(first.task_number)}{_e(first.task_heading)}</th>")
+        for c in columns:
+            cell = row[row["child_label"] == c].iloc[0]
+            if cell.status == "gap":
+                out.append('<td class="gap">×</td>')
+            else:
+                href = _anchor(parent, task_id, cell.child_doc)
+                text = f"{cell.strength:.2f}" + (f" ·{cell.n_links}" if cell.n_links > 1 else "")
+                text = text if cell.status == "covered" else f"({text})"
+                out.append(f'<td class="{cell.status}"><a href="#{href}">{text}</a></td>')
+        out.append("</tr>")
+    out.append("</table>")
+    return "".join(out)
+
+
+def _card(link: pd.Series) -> str:
+    return (
+        '<div class="card">'
+        f"<p><b>{_e(link.source_doc[:3])} {_e(link.source_id)}</b> → "
+        f"<b>{_e(link.target_doc[:3])} {_e(link.target_id)}</b> · score {link.score:.3f} · "
+        f"{_e(link.grade)} · {_e(link.decided_by)}</p>"
+        f"<p>共同术语 shared terms: {_e(link.shared_terms)}</p>"
+        f"<p>下级 child: “{_e(link.child_sentence)}”</p>"
+        f"<p>上级 parent: “{_e(link.parent_sentence)}”</p>"
+        f'<p class="muted">{_e(link.evidence)}</p>'
+        "</div>"
+    )
+
+
+def _evidence(cov: Coverage, links: pd.DataFrame, parent: str) -> str:
+    """Per task, per child document: the cards of every link on the chains reaching it."""
+    by_pair = {
+        (r.source_doc, r.source_id, r.target_doc, r.target_id): r
+        for r in links.itertuples(index=False)
+    }
+    roll = cov.rollup[cov.rollup["parent_doc"] == parent]
+    cells = cov.matrix[(cov.matrix["parent_doc"] == parent) & (cov.matrix["status"] != "gap")]
+    out = []
+    for task_id, task_cells in cells.groupby("task_id", sort=False):
+        first = task_cells.iloc[0]
+        out.append(f"<h3>{_e(first.task_number)}{_e(first.task_heading)}</h3>")
+        for cell in task_cells.itertuples(index=False):
+            mine = roll[(roll["task_id"] == task_id) & (roll["child_doc"] == cell.child_doc)]
+            cards = []
+            for r in mine.itertuples(index=False):
+                hops = (
+                    [(r.child_doc, r.child_item, parent, task_id)]
+                    if not r.via_doc
+                    else [
+                        (r.child_doc, r.child_item, r.via_doc, r.via_item),
+                        (r.via_doc, r.via_item, parent, task_id),
+                    ]
+                )
+                cards += [_card(by_pair[h]) for h in hops if h in by_pair]
+            out.append(
+                f'<details id="{_anchor(parent, task_id, cell.child_doc)}"><summary>'
+                f"{_e(cell.child_label)} · {cell.strength:.2f} · {_e(cell.status)}</summary>"
+                f"{''.join(cards)}</details>"
+            )
+    return "".join(out)
+
+
+def render_html(
+    cov: Coverage, links: pd.DataFrame, *, title: str = "xref coverage", heatmap=None
+) -> str:
+    """The report as one self-contained HTML page (``heatmap``: the figure of
+    :func:`xref.plot.heatmap_figure`, drawn here when not given)."""
+    figure = heatmap if heatmap is not None else heatmap_figure(cov)
+    image = _png(figure)
+    if heatmap is None:
+        plt.close(figure)
+    body = [
+        f"<h1>{_e(title)}</h1>",
+        '<p class="muted">xref 覆盖分析报告 · which parent tasks the documents below each plan '
+        "take up, the gaps, and local initiatives. Cells: strength of the best implements "
+        "link (·n links); (…) weak links only; × gap.</p>",
+        "<h2>上级规划 Parent plans</h2>",
+        _table(cov.parents, "parents"),
+        "<h2>覆盖热力图 Coverage heatmap</h2>",
+        f'<img id="heatmap" alt="coverage heatmap" src="data:image/png;base64,{image}">',
+    ]
+    for block in cov.parents.itertuples(index=False):
+        if block.missing:
+            continue
+        pid = block.parent_doc
+        tasks = cov.tasks[cov.tasks["parent_doc"] == pid]
+        gaps = cov.gaps[cov.gaps["parent_doc"] == pid]
+        nobody = tasks[tasks["n_districts_covering"] == 0]
+        orphans = cov.orphans[cov.orphans["parent_doc"] == pid]
+        targets = cov.targets[cov.targets["parent_doc"] == pid]
+        body += [
+            f"<h2>{_e(block.title)}</h2>",
+            "<h3>覆盖矩阵 Coverage matrix</h3>",
+            _grid(cov, pid),
+            "<h3>缺口 Gaps: tasks each document does not take up</h3>",
+            _table(
+                gaps[["child_label", "task_number", "task_heading", "n_districts_covering"]],
+                f"gaps-{pid[:3]}",
+                "gaps",
+            ),
+            "<h3>无区落实的任务 Tasks no district takes up</h3>",
+            _table(
+                nobody[["task_number", "task_heading", "n_docs_covering", "n_docs_weak"]],
+                f"nobody-{pid[:3]}",
+            ),
+            "<h3>地方自主举措 Orphans: local initiatives with no parent task</h3>",
+            _table(
+                orphans[
+                    [
+                        "child_region",
+                        "item_id",
+                        "heading",
+                        "status",
+                        "best_task",
+                        "best_strength",
+                        "strong_links_elsewhere",
+                        "key_terms",
+                    ]
+                ],
+                f"orphans-{pid[:3]}",
+            ),
+            "<h3>目标对照 Targets side by side</h3>",
+            _table(
+                targets[
+                    [
+                        "parent_item",
+                        "parent_subject",
+                        "parent_target",
+                        "child_doc",
+                        "child_item",
+                        "child_subject",
+                        "child_figure",
+                        "verdict",
+                    ]
+                ],
+                f"targets-{pid[:3]}",
+            ),
+            "<h3>证据 Evidence cards</h3>",
+            _evidence(cov, links, pid),
+        ]
+    text = "\n".join(body)
+    font = font_face_css(html.unescape(text) + title)
+    return (
+        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+        f"<title>{_e(title)}</title><style>{font}{STYLE}</style></head>"
+        f"<body>{text}</body></html>\n"
+    )
+
+
+def write_xlsx(cov: Coverage, links: pd.DataFrame, path: str | Path, *, date: str) -> None:
+    """``coverage.xlsx``: sheets matrix (tasks x documents), gaps, orphans, links, and the
+    long tables behind them. ``date`` (ISO) is the workbook's creation date, pinned so the
+    same input gives the same bytes."""
+    m = cov.matrix[cov.matrix["status"] != "parent_not_loaded"]
+    wide = (
+        m.pivot_table(
+            index=["parent_doc", "task_order", "task_number", "task_heading"],
+            columns="child_label",
+            values="strength",
+            sort=False,
+        )
+        .reset_index()
+        .drop(columns="task_order")
+    )
+    sheets = {
+        "matrix": wide,
+        "gaps": cov.gaps,
+        "orphans": cov.orphans,
+        "links": links,
+        "coverage": cov.matrix,
+        "tasks": cov.tasks,
+        "targets": cov.targets,
+    }
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
+        writer.book.set_properties({"created": dt.datetime.fromisoformat(date)})
+        for name, frame in sheets.items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+            writer.sheets[name].freeze_panes(1, 0)
+    atomic_write_bytes(path, buffer.getvalue())
+
+
+def write_report(
+    cov: Coverage, links: pd.DataFrame, out: str | Path, *, date: str, title: str
+) -> list[Path]:
+    """Write every coverage output into ``out``; returns the paths written."""
+    out = Path(out)
+    tables = {
+        "coverage.csv": cov.matrix,
+        "task_coverage.csv": cov.tasks,
+        "gaps.csv": cov.gaps,
+        "orphans.csv": cov.orphans,
+        "targets_compared.csv": cov.targets,
+        "coverage_years.csv": cov.years,
+        "rollup.csv": cov.rollup,
+    }
+    written = []
+    for name, table in tables.items():
+        write_csv(table, out / name)
+        written.append(out / name)
+    heatmap = heatmap_figure(cov)
+    for name in ("heatmap.png", "heatmap.svg"):
+        save_figure(heatmap, out / name)
+        written.append(out / name)
+    page = render_html(cov, links, title=title, heatmap=heatmap)
+    plt.close(heatmap)
+    for block in cov.parents.itertuples(index=False):
+        if block.missing:
+            continue
+        ax = draw_task_coverage(cov, block.parent_doc)
+        years = years_figure(cov, block.parent_doc)
+        for fig, stem in ((ax.figure, "coverage_bars"), (years, "coverage_years")):
+            path = out / "figures" / f"{stem}_{block.parent_doc}.png"
+            save_figure(fig, path)
+            plt.close(fig)
+            written.append(path)
+    atomic_write_bytes(out / "report.html", page.encode("utf-8"))
+    write_xlsx(cov, links, out / "coverage.xlsx", date=date)
+    return [*written, out / "report.html", out / "coverage.xlsx"]

@@ -1,0 +1,105 @@
+"""Coverage figures, the HTML report and the workbook: legible Chinese, escaped text,
+visible in a real browser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import warnings
+import zipfile
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pytest
+from conftest import RAW, seed
+
+from xref.cli import main
+from xref.fonts import cjk_font_name
+from xref.plot import draw_task_coverage, heatmap_figure, save_figure, years_figure
+
+INJECTION = "<script>document.title='PWNED'</script><img src=x onerror=\"document.title='PWNED'\">"
+
+
+def test_figures_render_chinese_without_missing_glyphs(cov, tmp_path: Path) -> None:
+    figures = [
+        heatmap_figure(cov),
+        years_figure(cov, seed("000")),
+        draw_task_coverage(cov, seed("000")).figure,
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib reports a missing glyph as a warning
+        for i, fig in enumerate(figures):
+            save_figure(fig, tmp_path / f"f{i}.png")
+            save_figure(fig, tmp_path / f"f{i}.svg")
+    heatmap = figures[0]
+    texts = [t for ax in heatmap.axes for t in ax.get_yticklabels() + ax.get_xticklabels()]
+    labels = [t.get_text() for t in texts]
+    assert "（十六）完善监督机制" in labels and "嘉定区\n2024 年度报告" in labels
+    assert {t.get_fontname() for t in texts} == {cjk_font_name()}
+    for fig in figures:
+        plt.close(fig)
+
+
+@pytest.fixture(scope="module")
+def injected(tmp_path_factory) -> Path:
+    """The Shanghai seeds, with markup planted in the plan's title and in one of its tasks."""
+    folder = tmp_path_factory.mktemp("injected") / "raw"
+    folder.mkdir()
+    for prefix in ("000", "001", "004"):
+        shutil.copy(RAW / f"{seed(prefix)}.txt", folder)
+    minhang = folder / f"{seed('004')}.txt"
+    text = minhang.read_text(encoding="utf-8")
+    anchor = "强化标杆引领,服务企业提档升级"  # as the page has it: a half-width comma
+    assert anchor in text
+    minhang.write_text(text.replace(anchor, anchor + INJECTION, 1), encoding="utf-8")
+    out = folder.parent / "out"
+    assert main(["report", str(folder), "-o", str(out)]) == 0
+    return out
+
+
+def test_report_escapes_document_text(injected: Path) -> None:
+    page = (injected / "report.html").read_text(encoding="utf-8")
+    assert "<script" not in page.lower() and "<img src=x" not in page
+    assert "&lt;script&gt;document.title=&#x27;PWNED&#x27;&lt;/script&gt;" in page
+    assert "Content-Security-Policy" in page and "default-src 'none'" in page
+    assert "http://" not in page and "https://" not in page  # self-contained
+
+
+def test_workbook_has_the_analysts_sheets(injected: Path) -> None:
+    with zipfile.ZipFile(injected / "coverage.xlsx") as z:
+        workbook = z.read("xl/workbook.xml").decode("utf-8")
+    for sheet in ("matrix", "gaps", "orphans", "links"):
+        assert f'name="{sheet}"' in workbook
+
+
+def _browser() -> str | None:
+    candidates = [os.environ.get("XREF_CHROMIUM"), "chromium", "chromium-browser", "google-chrome"]
+    return next((p for c in candidates if c and (p := shutil.which(c))), None)
+
+
+def test_report_in_headless_chromium(injected: Path) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed")
+    executable = _browser()
+    if executable is None:
+        pytest.skip(
+            "no Chromium found: install one (Debian/Ubuntu: apt-get install chromium) "
+            "or point XREF_CHROMIUM at a Chromium or Chrome executable"
+        )
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto((injected / "report.html").as_uri())
+        heatmap = page.locator("#heatmap")
+        assert heatmap.is_visible()
+        assert heatmap.evaluate("e => e.complete && e.naturalWidth") > 500
+        gaps = page.locator(f"#gaps-{seed('000')[:3]}")
+        gaps.scroll_into_view_if_needed()
+        assert gaps.is_visible()
+        assert "闵行区 2023 实施意见" in gaps.inner_text()
+        page.screenshot(path=str(injected / "report_screenshot.png"), full_page=True)
+        title = page.title()
+        browser.close()
+    assert title != "PWNED" and not dialogs
+    assert (injected / "report_screenshot.png").stat().st_size > 50_000
