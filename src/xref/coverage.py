@@ -60,6 +60,7 @@ MATRIX_COLUMNS = (
 )
 
 
+PARENT_COLUMNS = ("parent_doc", "title", "region", "level", "missing", "n_tasks", "children")
 ORPHAN_COLUMNS = (
     "parent_doc",
     "child_doc",
@@ -336,7 +337,7 @@ def coverage(
         .drop(columns="_col")
     )
     return Coverage(
-        parents=pd.DataFrame(block_rows),
+        parents=pd.DataFrame(block_rows, columns=list(PARENT_COLUMNS)),
         matrix=matrix_df,
         tasks=task_df,
         gaps=gaps.drop(columns=["strength", "n_links", "direct", "via_doc"]).reset_index(drop=True),

@@ -75,6 +75,7 @@ CMAP = "Blues"
 NORM_GAMMA = 0.5  # spreads the low scores most links have; the scale still ends at 1
 ROW_INCHES = 0.3
 PART_COLOUR = "#1f4e8c"
+NO_CHILDREN = "无下级文件 no document below"
 
 
 def _norm():
@@ -100,26 +101,30 @@ def _rows(cells: pd.DataFrame) -> list[tuple[str, str | None]]:
     return rows
 
 
+def _grid_rows(cells: pd.DataFrame) -> list[tuple[str, str | None]]:
+    if cells.empty:
+        return [(NO_CHILDREN, "")]
+    if (cells["task_order"] < 0).all():
+        return [("（规划未收录 plan not in corpus）", "")]
+    return _rows(cells)
+
+
 def _grid(ax, cells: pd.DataFrame, columns: list[str], column_key: str, title: str) -> None:
     """Draw one status/strength grid: rows from :func:`_rows`, one column per ``columns``."""
     import matplotlib.pyplot as plt
     import numpy as np
     from matplotlib.colors import to_rgba
 
-    rows = (
-        _rows(cells)
-        if cells["task_order"].max() >= 0
-        else [("（规划未收录 plan not in corpus）", "")]
-    )
+    rows = _grid_rows(cells)
     lookup = {(c.task_id, getattr(c, column_key)): c for c in cells.itertuples(index=False)}
     cmap, norm = plt.get_cmap(CMAP), _norm()
     rgba = np.ones((len(rows), len(columns), 4))
     for i, (_, task_id) in enumerate(rows):
         for j, col in enumerate(columns):
-            cell = lookup.get((task_id, col)) if task_id is not None else None
-            if cell is None:
+            if task_id is None:
                 continue
-            status = cell.status
+            cell = lookup.get((task_id, col))
+            status = cell.status if cell is not None else "no_document"
             if status in STATUS_COLOURS:
                 rgba[i, j] = to_rgba(STATUS_COLOURS[status])
                 ax.text(
@@ -184,9 +189,14 @@ def heatmap_figure(cov, parents: list[str] | None = None):
         sizes = []
         for b in blocks.itertuples(index=False):
             cells = cov.matrix[cov.matrix["parent_doc"] == b.parent_doc]
-            sizes.append((len(_rows(cells)) if b.n_tasks else 1, cells["child_label"].nunique()))
+            sizes.append((len(_grid_rows(cells)), max(1, cells["child_label"].nunique())))
         width = max(7.5, 3.2 + 1.25 * max((c for _, c in sizes), default=1))
         heights = [r + 1.6 for r, _ in sizes]
+        if not sizes:  # no parent plan: say so rather than fail
+            fig, ax = plt.subplots(figsize=(7.5, 1.5))
+            ax.text(0.5, 0.5, "无上级规划 no parent plan in the corpus", ha="center")
+            ax.axis("off")
+            return fig
         fig, axes = plt.subplots(
             len(sizes),
             1,
@@ -196,7 +206,7 @@ def heatmap_figure(cov, parents: list[str] | None = None):
         )
         for ax, b in zip(axes[:, 0], blocks.itertuples(index=False), strict=True):
             cells = cov.matrix[cov.matrix["parent_doc"] == b.parent_doc]
-            columns = list(dict.fromkeys(cells["child_label"]))
+            columns = list(dict.fromkeys(cells["child_label"])) or [NO_CHILDREN]
             note = " · 未收录 not in corpus" if b.missing else ""
             _grid(ax, cells, columns, "child_label", f"{_short(b.title, 34)}{note}")
         _legend(fig)
@@ -212,6 +222,10 @@ def draw_task_coverage(cov, parent: str, *, ax=None):
     with plt.rc_context(cjk_rc()):
         if ax is None:
             _, ax = plt.subplots(figsize=(7.5, 0.28 * len(tasks) + 1.2))
+        if tasks.empty:
+            ax.text(0.5, 0.5, NO_CHILDREN, ha="center", transform=ax.transAxes)
+            ax.axis("off")
+            return ax
         labels = [_short(f"{t.task_number}{t.task_heading}", 17) for t in tasks.itertuples()]
         y = range(len(tasks))
         cmap = plt.get_cmap(CMAP)

@@ -23,6 +23,7 @@ from xref.fonts import font_face_css
 from xref.io import atomic_write_bytes, write_csv
 from xref.plot import draw_task_coverage, heatmap_figure, save_figure, years_figure
 
+EXCERPT = 80  # characters of an orphan's text shown in the report
 CSP = "default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'"
 STYLE = """
 body { font-family: "xref CJK", "Noto Sans CJK SC", "Microsoft YaHei", sans-serif;
@@ -191,7 +192,7 @@ def render_html(
                         "strong_links_elsewhere",
                         "key_terms",
                     ]
-                ],
+                ].assign(excerpt=orphans["text"].str.slice(0, EXCERPT)),
                 f"orphans-{pid[:3]}",
             ),
             "<h3>目标对照 Targets side by side</h3>",
