@@ -60,9 +60,12 @@ def terms(corpus, items, segmenter):
 
 @pytest.fixture(scope="session")
 def scored(corpus, items, segmenter, terms):
-    from xref.link import score_pairs
+    from xref.link import LinkConfig, score_pairs
 
-    return score_pairs(corpus, items, segmenter=segmenter, terms=terms)
+    # every candidate ranked, as `xref evaluate` does
+    return score_pairs(
+        corpus, items, segmenter=segmenter, terms=terms, config=LinkConfig(keep=None)
+    )
 
 
 @pytest.fixture(scope="session")

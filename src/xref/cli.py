@@ -26,7 +26,7 @@ from xref.evaluate import GoldError, evaluate, read_gold
 from xref.export import write_gexf, write_graphml, write_json
 from xref.graph import build_graph
 from xref.io import write_csv
-from xref.link import LINK_COLUMNS, score_pairs, select
+from xref.link import LINK_COLUMNS, LinkConfig, score_pairs, select
 from xref.manifest import ManifestError
 from xref.report import write_report
 
@@ -177,7 +177,9 @@ def _evaluate(args: argparse.Namespace) -> int:
     except (GoldError, OSError) as exc:
         print(f"xref: error: {exc}", file=sys.stderr)
         return 2
-    result = evaluate(score_pairs(corpus, items, segmenter=segmenter), gold)
+    # rank every candidate, not only the few a build keeps, so MAP sees the whole ranking
+    ranked = score_pairs(corpus, items, segmenter=segmenter, config=LinkConfig(keep=None))
+    result = evaluate(ranked, gold)
     with pd.option_context(
         "display.width", 200, "display.max_columns", 20, "display.max_colwidth", 120
     ):

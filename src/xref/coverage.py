@@ -348,6 +348,27 @@ def coverage(
     )
 
 
+def by_region(matrix: pd.DataFrame) -> pd.DataFrame:
+    """The matrix with each region's documents merged into one column: the best status and
+    strength, links summed. A region with one document keeps that document's label; one with
+    several is labelled ``<region>（n 份）``. This keeps heatmaps legible with many years of
+    reports per district."""
+    if matrix.empty:
+        return matrix
+    n_docs = matrix.groupby(["parent_doc", "child_region"])["child_doc"].transform("nunique")
+    label = matrix["child_label"].where(
+        n_docs == 1, matrix["child_region"] + "（" + n_docs.astype(str) + " 份）"
+    )
+    rank = matrix["status"].map({"covered": 0, "weak": 1, "gap": 2}).fillna(3)
+    ordered = matrix.assign(child_label=label, _rank=rank, _order=range(len(matrix)))
+    keys = ["parent_doc", "task_id", "child_label"]
+    best = ordered.sort_values(["_rank", "strength", "_order"], ascending=[True, False, True])
+    merged = best.groupby(keys, sort=False).agg(
+        {**{c: "first" for c in matrix.columns if c not in keys}, "n_links": "sum", "_order": "min"}
+    )
+    return merged.reset_index().sort_values("_order").drop(columns="_order")[list(matrix.columns)]
+
+
 def doc_of(graph: nx.MultiDiGraph, item: str) -> str:
     """The document node an item belongs to."""
     return doc_node(graph.nodes[item]["doc_id"])

@@ -35,10 +35,9 @@ import pandas as pd
 
 from xref.citations import normalize_title
 from xref.gazetteer import gazetteer
+from xref.link import SIGNALS
 from xref.metadata import infer_metadata
 from xref.types import METADATA_FIELDS, Corpus, Metadata
-
-SIGNALS = ("lexical", "sentence", "terms", "quoted", "cited")
 
 
 def _hash(text: str, n: int = 12) -> str:

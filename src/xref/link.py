@@ -33,6 +33,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+import numpy as np
 import pandas as pd
 
 from xref.citations import citations_frame, normalize_title
@@ -72,6 +73,7 @@ LINK_COLUMNS = (
 )
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 _MIN_SENTENCE_TERMS = 3  # one-word sentences match anything
+SIGNALS = ("lexical", "sentence", "terms", "quoted", "cited")
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,7 @@ class LinkConfig:
     relative: float = 0.8  # a kept link scores at least this share of the child's best
     cap: int = 3  # links kept per child item
     verbatim_chars: int = 30  # a shared passage this long makes a link "verbatim"
+    keep: int | None = 10  # candidates kept per child, best first (None: all, for evaluation)
 
 
 # ---------------------------------------------------------------- who may implement whom
@@ -160,12 +163,6 @@ def _covers(p: Metadata, a: Metadata) -> bool:
 # ---------------------------------------------------------------- item texts as vectors
 
 
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(b) < len(a):
-        a, b = b, a
-    return sum(v * b.get(w, 0.0) for w, v in a.items())
-
-
 @dataclass
 class ItemView:
     """What scoring needs of one item: term counts of the whole and of each sentence."""
@@ -198,29 +195,110 @@ def _view(row, doc: Document, index: TokenIndex, key_terms: set[str]) -> ItemVie
     )
 
 
-@dataclass
 class Block:
-    """The term weights for scoring children against one parent document's tasks."""
+    """One parent document's tasks as dense vectors over their own vocabulary.
 
-    weights: dict[str, float]
-    default: float
+    A term's weight is its corpus IDF times the square root of its IDF among these tasks.
+    Children are projected onto the same vocabulary (a term no task has adds nothing to a
+    dot product, only to the child's norm), so scoring a child document against a parent
+    document is a few small matrix products, and memory grows with the pair, not the corpus.
+    """
 
-    @classmethod
-    def fit(cls, idf: dict[str, float], parents: list[ItemView]) -> Block:
+    def __init__(self, idf: dict[str, float], parents: list[ItemView]):
         df: Counter[str] = Counter()
         for p in parents:
             df.update(set(p.counts))
         n = len(parents)
-        local = {t: math.log((n + 1) / (k + 1)) + 1 for t, k in df.items()}
-        default = math.sqrt(math.log(n + 1) + 1)
-        return cls(
-            {t: w * math.sqrt(local.get(t, default * default)) for t, w in idf.items()}, default
-        )
+        self.idf = idf
+        self.default = math.log(n + 1) + 1  # the local IDF of a term no task has
+        self.vocab = {t: i for i, t in enumerate(sorted(df))}
+        self.local = {t: math.log((n + 1) / (k + 1)) + 1 for t, k in df.items()}
+        self.parents = parents
+        self.items = self.matrix([p.counts for p in parents])
+        sentences, self.offsets = self._sentences(parents)
+        self.sentences = self.matrix(sentences)
+        keys = sorted({t for p in parents for t in p.terms})
+        self.key_vocab = {t: i for i, t in enumerate(keys)}
+        self.keys = self._binary([p.terms for p in parents], self.key_vocab)
+        quoted = sorted({t for p in parents for t in p.quoted})
+        self.quoted_vocab = {t: i for i, t in enumerate(quoted)}
+        self.quoted = self._binary([p.quoted for p in parents], self.quoted_vocab)
 
-    def vector(self, counts: Counter[str]) -> dict[str, float]:
-        vec = {w: (1 + math.log(n)) * self.weights.get(w, 0.0) for w, n in counts.items()}
-        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-        return {w: v / norm for w, v in vec.items() if v}
+    def weight(self, term: str) -> float:
+        return self.idf.get(term, 0.0) * math.sqrt(self.local.get(term, self.default))
+
+    def matrix(self, rows: list[Counter[str]]) -> np.ndarray:
+        """Unit-length TF-IDF rows (log term frequency), on the tasks' vocabulary."""
+        out = np.zeros((len(rows), len(self.vocab)))
+        for i, counts in enumerate(rows):
+            norm = 0.0
+            for w, n in counts.items():
+                v = (1 + math.log(n)) * self.weight(w)
+                norm += v * v
+                if (j := self.vocab.get(w)) is not None:
+                    out[i, j] = v
+            if norm:
+                out[i] /= math.sqrt(norm)
+        return out
+
+    @staticmethod
+    def _sentences(views: list[ItemView]) -> tuple[list[Counter[str]], np.ndarray]:
+        """All sentences, each item's first row at its offset; an item without a sentence
+        gets one empty row, so every item owns at least one."""
+        rows, offsets = [], []
+        for v in views:
+            offsets.append(len(rows))
+            rows += [counts for _, counts in v.sentences] or [Counter()]
+        return rows, np.array(offsets, dtype=np.intp)
+
+    @staticmethod
+    def _binary(sets: list[set[str]], vocab: dict[str, int]) -> np.ndarray:
+        out = np.zeros((len(sets), len(vocab)))
+        for i, terms in enumerate(sets):
+            for t in terms:
+                if (j := vocab.get(t)) is not None:
+                    out[i, j] = 1.0
+        return out
+
+    def score(self, children: list[ItemView], cited: float, config: LinkConfig) -> dict:
+        """Signals and score of every (child, task) pair, as ``children x tasks`` arrays."""
+        lexical = self.matrix([c.counts for c in children]) @ self.items.T
+        sentences, offsets = self._sentences(children)
+        sims = self.matrix(sentences) @ self.sentences.T
+        best = np.maximum.reduceat(np.maximum.reduceat(sims, offsets, axis=0), self.offsets, axis=1)
+        idf_rows = np.zeros((len(children), len(self.key_vocab)))
+        own = np.ones(len(children))
+        for i, c in enumerate(children):
+            own[i] = sum(self.idf.get(t, 0.0) for t in c.terms) or 1.0
+            for t in c.terms:
+                if (j := self.key_vocab.get(t)) is not None:
+                    idf_rows[i, j] = self.idf.get(t, 0.0)
+        terms = (idf_rows @ self.keys.T) / own[:, None]
+        shared_quoted = self._binary([c.quoted for c in children], self.quoted_vocab)
+        quoted = np.minimum(1.0, (shared_quoted @ self.quoted.T) / 2)
+        signals = {
+            "lexical": lexical,
+            "sentence": best,
+            "terms": terms,
+            "quoted": quoted,
+            "cited": np.full(lexical.shape, cited),
+        }
+        score = sum(config.weights[k] * v for k, v in signals.items())
+        return {**signals, "score": np.minimum(1.0, score), "sims": sims, "offsets": offsets}
+
+    def best_sentences(self, child: ItemView, c: int, p: int, scored: dict) -> tuple[str, str]:
+        """The closest (child sentence, parent sentence) of one pair, for its evidence card."""
+        if not child.sentences or not self.parents[p].sentences:
+            return "", ""
+        c0 = scored["offsets"][c]
+        p0 = self.offsets[p]
+        sub = scored["sims"][
+            c0 : c0 + len(child.sentences), p0 : p0 + len(self.parents[p].sentences)
+        ]
+        if not sub.size or sub.max() <= 0:
+            return "", ""
+        i, j = np.unravel_index(int(np.argmax(sub)), sub.shape)
+        return child.sentences[i][0], self.parents[p].sentences[j][0]
 
 
 def _leaves(items: pd.DataFrame, kinds: tuple[str, ...]) -> pd.DataFrame:
@@ -235,6 +313,8 @@ def _leaves(items: pd.DataFrame, kinds: tuple[str, ...]) -> pd.DataFrame:
 
 
 def _grade(child: ItemView, parent: ItemView, score: float, config: LinkConfig) -> str:
+    if score < config.threshold:
+        return "thematic"  # never kept: spare the passage search
     match = SequenceMatcher(None, child.text, parent.text, autojunk=False)
     longest = match.find_longest_match(0, len(child.text), 0, len(parent.text)).size
     if longest >= config.verbatim_chars:
@@ -244,47 +324,6 @@ def _grade(child: ItemView, parent: ItemView, score: float, config: LinkConfig) 
     if score >= 1.5 * config.threshold:
         return "partial"
     return "thematic"
-
-
-def _score(
-    child: ItemView,
-    parent: ItemView,
-    block: Block,
-    idf: dict[str, float],
-    cited: float,
-    config: LinkConfig,
-) -> dict:
-    lexical = _cosine(block.vector(child.counts), block.vector(parent.counts))
-    best, pair = 0.0, ("", "")
-    parent_sentences = [(text, block.vector(counts)) for text, counts in parent.sentences]
-    for c_text, c_counts in child.sentences:
-        c_vec = block.vector(c_counts)
-        for p_text, p_vec in parent_sentences:
-            s = _cosine(c_vec, p_vec)
-            if s > best:
-                best, pair = s, (c_text, p_text)
-    shared = child.terms & parent.terms
-    own_weight = sum(idf.get(t, 0.0) for t in child.terms) or 1.0
-    terms = sum(idf.get(t, 0.0) for t in shared) / own_weight
-    quoted = min(1.0, len(child.quoted & parent.quoted) / 2)
-    signals = {
-        "lexical": lexical,
-        "sentence": best,
-        "terms": terms,
-        "quoted": quoted,
-        "cited": cited,
-    }
-    score = sum(config.weights[k] * v for k, v in signals.items())
-    shared_sorted = sorted(
-        shared | (child.quoted & parent.quoted), key=lambda t: (-idf.get(t, 0.0), t)
-    )
-    return {
-        **{k: round(v, 4) for k, v in signals.items()},
-        "score": round(min(1.0, score), 4),
-        "shared_terms": ";".join(shared_sorted),
-        "child_sentence": pair[0],
-        "parent_sentence": pair[1],
-    }
 
 
 def _evidence(row: dict) -> str:
@@ -332,32 +371,66 @@ def score_pairs(
             views[key] = _view(row, docs[row.doc_id], index, key_terms.get(key, set()))
         return views[key]
 
+    by_doc = {
+        "children": {d: list(g.itertuples(index=False)) for d, g in children.groupby("doc_id")},
+        "parents": {d: list(g.itertuples(index=False)) for d, g in parents.groupby("doc_id")},
+    }
     blocks: dict[str, Block] = {}
-    rows = []
+    signals: dict[tuple[str, str], dict] = {}  # (child doc, parent doc) -> signal arrays
+    found: dict[tuple[str, str], list[tuple]] = {}  # child item -> its best candidates
     for child_doc, parent_doc, reason in pairs.itertuples(index=False):
-        cited = 1.0 if "cites" in reason else 0.0
-        parent_views = [
-            view(r) for r in parents[parents["doc_id"] == parent_doc].itertuples(index=False)
-        ]
         if parent_doc not in blocks:
-            blocks[parent_doc] = Block.fit(idf, parent_views)
-        for c_row in children[children["doc_id"] == child_doc].itertuples(index=False):
-            c_view = view(c_row)
-            for p_view in parent_views:
-                scored = _score(c_view, p_view, blocks[parent_doc], idf, cited, config)
-                rows.append(
-                    {
-                        "source_doc": child_doc,
-                        "source_id": c_row.item_id,
-                        "source_text": c_view.text,
-                        "target_doc": parent_doc,
-                        "target_id": p_view.item_id,
-                        "target_text": p_view.text,
-                        **scored,
-                        "reason": reason,
-                        "grade": _grade(c_view, p_view, scored["score"], config),
-                    }
-                )
+            blocks[parent_doc] = Block(
+                idf, [view(r) for r in by_doc["parents"].get(parent_doc, [])]
+            )
+        block = blocks[parent_doc]
+        child_views = [view(r) for r in by_doc["children"].get(child_doc, [])]
+        if not child_views or not block.parents:
+            continue
+        pair = signals[(child_doc, parent_doc)] = {
+            **block.score(child_views, 1.0 if "cites" in reason else 0.0, config),
+            "reason": reason,
+        }
+        scores = np.round(pair["score"], 4)
+        for c, c_view in enumerate(child_views):
+            pool = found.setdefault((child_doc, c_view.item_id), [])
+            pool += [
+                (-float(scores[c, p]), parent_doc, block.parents[p].item_id, c, p)
+                for p in np.argsort(-scores[c], kind="stable")[: config.keep]
+            ]
+            pool.sort()
+            if config.keep is not None:
+                del pool[config.keep :]
+
+    rows = []
+    for (child_doc, child_id), pool in sorted(found.items()):
+        c_view = views[(child_doc, child_id)]
+        for neg, parent_doc, _, c, p in pool:
+            block, pair = blocks[parent_doc], signals[(child_doc, parent_doc)]
+            p_view = block.parents[p]
+            score = float(-neg)
+            shared = sorted(
+                (c_view.terms & p_view.terms) | (c_view.quoted & p_view.quoted),
+                key=lambda t: (-idf.get(t, 0.0), t),
+            )
+            child_sentence, parent_sentence = block.best_sentences(c_view, c, p, pair)
+            rows.append(
+                {
+                    "source_doc": child_doc,
+                    "source_id": child_id,
+                    "source_text": c_view.text,
+                    "target_doc": parent_doc,
+                    "target_id": p_view.item_id,
+                    "target_text": p_view.text,
+                    **{k: round(float(pair[k][c, p]), 4) for k in SIGNALS},
+                    "score": score,
+                    "shared_terms": ";".join(shared),
+                    "child_sentence": child_sentence,
+                    "parent_sentence": parent_sentence,
+                    "reason": pair["reason"],
+                    "grade": _grade(c_view, p_view, score, config),
+                }
+            )
     scored = pd.DataFrame(rows)
     if scored.empty:
         return pd.DataFrame(columns=list(LINK_COLUMNS))

@@ -8,6 +8,7 @@ import textwrap
 import networkx as nx
 import pandas as pd
 
+from xref.coverage import by_region
 from xref.fonts import cjk_font_name, cjk_rc
 from xref.graph import implementers
 from xref.io import atomic_write_bytes
@@ -76,6 +77,7 @@ NORM_GAMMA = 0.5  # spreads the low scores most links have; the scale still ends
 ROW_INCHES = 0.3
 PART_COLOUR = "#1f4e8c"
 NO_CHILDREN = "无下级文件 no document below"
+MAX_PANELS = 4  # parents drawn in one heatmap figure
 
 
 def _norm():
@@ -177,38 +179,49 @@ def _legend(fig) -> None:
     fig.legend(handles=handles, loc="lower center", ncol=2, fontsize=8, frameon=False)
 
 
-def heatmap_figure(cov, parents: list[str] | None = None):
+def heatmap_figure(cov, parents: list[str] | None = None, *, max_panels: int = MAX_PANELS):
     """Coverage heatmaps, one panel per parent plan: its tasks (rows, grouped by part) against
-    the documents below it (columns); parents whose plan is not loaded get a grey strip."""
+    the regions below it (columns, each region's documents merged: see
+    :func:`xref.coverage.by_region`); parents whose plan is not loaded get a grey strip.
+
+    At most ``max_panels`` parents are drawn (loaded plans first); the title says how many
+    more the tables hold.
+    """
     import matplotlib.pyplot as plt
 
     blocks = (
         cov.parents if parents is None else cov.parents[cov.parents["parent_doc"].isin(parents)]
     )
+    blocks = blocks.sort_values("missing", kind="stable")
+    hidden, blocks = len(blocks) - min(len(blocks), max_panels), blocks.head(max_panels)
+    matrix = by_region(cov.matrix)
     with plt.rc_context(cjk_rc()):
-        sizes = []
-        for b in blocks.itertuples(index=False):
-            cells = cov.matrix[cov.matrix["parent_doc"] == b.parent_doc]
-            sizes.append((len(_grid_rows(cells)), max(1, cells["child_label"].nunique())))
-        width = max(7.5, 3.2 + 1.25 * max((c for _, c in sizes), default=1))
-        heights = [r + 1.6 for r, _ in sizes]
-        if not sizes:  # no parent plan: say so rather than fail
+        if blocks.empty:  # no parent plan: say so rather than fail
             fig, ax = plt.subplots(figsize=(7.5, 1.5))
             ax.text(0.5, 0.5, "无上级规划 no parent plan in the corpus", ha="center")
             ax.axis("off")
             return fig
+        panels = []
+        for b in blocks.itertuples(index=False):
+            cells = matrix[matrix["parent_doc"] == b.parent_doc]
+            columns = list(dict.fromkeys(cells["child_label"])) or [NO_CHILDREN]
+            panels.append((b, cells, columns, len(_grid_rows(cells))))
+        width = max(7.5, 3.2 + 1.25 * max(len(c) for _, _, c, _ in panels))
+        heights = [rows + 1.6 for *_, rows in panels]
         fig, axes = plt.subplots(
-            len(sizes),
+            len(panels),
             1,
             figsize=(width, ROW_INCHES * sum(heights) + 0.8),
             gridspec_kw={"height_ratios": heights},
             squeeze=False,
         )
-        for ax, b in zip(axes[:, 0], blocks.itertuples(index=False), strict=True):
-            cells = cov.matrix[cov.matrix["parent_doc"] == b.parent_doc]
-            columns = list(dict.fromkeys(cells["child_label"])) or [NO_CHILDREN]
+        for ax, (b, cells, columns, _) in zip(axes[:, 0], panels, strict=True):
             note = " · 未收录 not in corpus" if b.missing else ""
             _grid(ax, cells, columns, "child_label", f"{_short(b.title, 34)}{note}")
+        if hidden:
+            fig.suptitle(
+                f"另有 {hidden} 个上级规划见 coverage.csv · {hidden} more parents in the tables"
+            )
         _legend(fig)
         fig.tight_layout(rect=(0, 0.05, 1, 1))
     return fig

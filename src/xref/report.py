@@ -21,7 +21,13 @@ import pandas as pd
 from xref.coverage import Coverage
 from xref.fonts import font_face_css
 from xref.io import atomic_write_bytes, write_csv
-from xref.plot import draw_task_coverage, heatmap_figure, save_figure, years_figure
+from xref.plot import (
+    MAX_PANELS,
+    draw_task_coverage,
+    heatmap_figure,
+    save_figure,
+    years_figure,
+)
 
 EXCERPT = 80  # characters of an orphan's text shown in the report
 CSP = "default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'"
@@ -281,9 +287,8 @@ def write_report(
         written.append(out / name)
     page = render_html(cov, links, title=title, heatmap=heatmap)
     plt.close(heatmap)
-    for block in cov.parents.itertuples(index=False):
-        if block.missing:
-            continue
+    loaded = cov.parents[~cov.parents["missing"].astype(bool)]
+    for block in loaded.head(MAX_PANELS).itertuples(index=False):
         ax = draw_task_coverage(cov, block.parent_doc)
         years = years_figure(cov, block.parent_doc)
         for fig, stem in ((ax.figure, "coverage_bars"), (years, "coverage_years")):
