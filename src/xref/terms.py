@@ -30,10 +30,10 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 _PUNCT = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9+]")
 
 
-def corpus_segmenter(corpus: Corpus) -> Segmenter:
+def corpus_segmenter(corpus: Corpus, *, backend: str = "jieba") -> Segmenter:
     """A segmenter whose dictionary holds the shipped vocabulary and the corpus's quoted terms."""
     quoted = dict.fromkeys(t for doc in corpus for t in quoted_terms(doc.text))
-    return Segmenter(quoted)
+    return Segmenter(quoted, backend=backend)
 
 
 def _is_term(word: str, dictionary: frozenset[str]) -> bool:
