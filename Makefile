@@ -24,8 +24,8 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests scripts notebooks
-	$(BIN)/ruff format --check src tests scripts notebooks
+	$(BIN)/ruff check src tests scripts notebooks benchmarks
+	$(BIN)/ruff format --check src tests scripts notebooks benchmarks
 
 lab: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,lab]'

@@ -145,7 +145,7 @@ def documents(n: int, seed: int = 0) -> Iterator[tuple[str, str]]:
             text = _rename(text, prefix, city, district)
             if kind == "report":  # the template reports on 2024 and cites 2023
                 years = {"2024": str(year), "2023": str(year - 1)}
-                text = re.sub("2024|2023", lambda m: years[m.group(0)], text)
+                text = re.sub("2024|2023", lambda m, y=years: y[m.group(0)], text)
             yield f"{district.adcode}_{kind}_{year}", _vary(text, rng)
             made += 1
     raise ValueError(f"the gazetteer yields fewer than {n} documents")

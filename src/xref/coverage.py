@@ -523,11 +523,12 @@ def _years(matrix: pd.DataFrame) -> pd.DataFrame:
         years = sorted(block["year"].unique())
         regions = list(dict.fromkeys(block["child_region"]))
         tasks = block.drop_duplicates("task_id")
+        groups = {key: g for key, g in block.groupby(["task_id", "child_region", "year"])}
+        empty = block.iloc[:0]
         for task in tasks.itertuples(index=False):
-            cells = block[block["task_id"] == task.task_id]
             for region in regions:
                 for year in years:
-                    hit = cells[(cells["child_region"] == region) & (cells["year"] == year)]
+                    hit = groups.get((task.task_id, region, year), empty)
                     found = set(hit["status"])
                     rows.append(
                         {

@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -312,13 +313,14 @@ def _leaves(items: pd.DataFrame, kinds: tuple[str, ...]) -> pd.DataFrame:
 # ---------------------------------------------------------------- scoring
 
 
-def _grade(child: ItemView, parent: ItemView, score: float, config: LinkConfig) -> str:
-    if score < config.threshold:
-        return "thematic"  # never kept: spare the passage search
-    match = SequenceMatcher(None, child.text, parent.text, autojunk=False)
-    longest = match.find_longest_match(0, len(child.text), 0, len(parent.text)).size
-    if longest >= config.verbatim_chars:
-        return "verbatim"
+def _grade(child: str, parent: str, score: float, config: LinkConfig, *, kept: bool) -> str:
+    """The grade of a link between two texts; the search for a long shared passage
+    (``verbatim``), the costly part, runs only for candidates :func:`select` keeps."""
+    if kept:
+        match = SequenceMatcher(None, child, parent, autojunk=False)
+        longest = match.find_longest_match(0, len(child), 0, len(parent)).size
+        if longest >= config.verbatim_chars:
+            return "verbatim"
     if score >= 2 * config.threshold:
         return "adapted"
     if score >= 1.5 * config.threshold:
@@ -338,6 +340,58 @@ def _evidence(row: dict) -> str:
     return " | ".join(parts)
 
 
+@dataclass
+class BlockJob:
+    """The scoring of one parent document's tasks against the documents that may implement
+    it: the unit of work, picklable, so blocks can be scored on other processes or machines."""
+
+    parent_doc: str
+    parents: list[ItemView]
+    children: list[tuple[str, str, list[ItemView]]]  # (child doc, reason, its items)
+    idf: dict[str, float]
+    config: LinkConfig
+
+    def views(self) -> Iterator[ItemView]:
+        yield from self.parents
+        for *_, views in self.children:
+            yield from views
+
+
+def score_block(job: BlockJob) -> list[dict]:
+    """The best ``config.keep`` candidates of every child item in one block, as link rows
+    (all columns but ``grade``, ``rank`` and what derives from them)."""
+    block = Block(job.idf, job.parents)
+    rows = []
+    for child_doc, reason, views in job.children:
+        signals = block.score(views, 1.0 if "cites" in reason else 0.0, job.config)
+        scores = np.round(signals["score"], 4)
+        for c, c_view in enumerate(views):
+            for p in np.argsort(-scores[c], kind="stable")[: job.config.keep]:
+                p_view = block.parents[p]
+                shared = sorted(
+                    (c_view.terms & p_view.terms) | (c_view.quoted & p_view.quoted),
+                    key=lambda t: (-job.idf.get(t, 0.0), t),
+                )
+                child_sentence, parent_sentence = block.best_sentences(c_view, c, p, signals)
+                rows.append(
+                    {
+                        "source_doc": child_doc,
+                        "source_id": c_view.item_id,
+                        "source_text": c_view.text,
+                        "target_doc": job.parent_doc,
+                        "target_id": p_view.item_id,
+                        "target_text": p_view.text,
+                        **{k: round(float(signals[k][c, p]), 4) for k in SIGNALS},
+                        "score": float(scores[c, p]),
+                        "shared_terms": ";".join(shared),
+                        "child_sentence": child_sentence,
+                        "parent_sentence": parent_sentence,
+                        "reason": reason,
+                    }
+                )
+    return rows
+
+
 def score_pairs(
     corpus: Corpus,
     items: pd.DataFrame,
@@ -345,9 +399,12 @@ def score_pairs(
     segmenter: Segmenter | None = None,
     config: LinkConfig | None = None,
     terms: pd.DataFrame | None = None,
+    map_blocks: Callable | None = None,
 ) -> pd.DataFrame:
     """Every allowed (child item, parent task) pair with its signals and score, best first
-    per child. :func:`select` keeps the ones that clear the thresholds."""
+    per child (the best ``config.keep``). :func:`select` keeps the ones that clear the
+    thresholds. ``map_blocks(score_block, jobs)``, like the builtin ``map`` (the default),
+    runs the blocks; :mod:`xref.engine` passes one that runs them on a dask cluster."""
     config = config or LinkConfig()
     segmenter = segmenter or corpus_segmenter(corpus)
     index = TokenIndex(corpus, segmenter)
@@ -375,62 +432,34 @@ def score_pairs(
         "children": {d: list(g.itertuples(index=False)) for d, g in children.groupby("doc_id")},
         "parents": {d: list(g.itertuples(index=False)) for d, g in parents.groupby("doc_id")},
     }
-    blocks: dict[str, Block] = {}
-    signals: dict[tuple[str, str], dict] = {}  # (child doc, parent doc) -> signal arrays
-    found: dict[tuple[str, str], list[tuple]] = {}  # child item -> its best candidates
+    jobs: dict[str, BlockJob] = {}
     for child_doc, parent_doc, reason in pairs.itertuples(index=False):
-        if parent_doc not in blocks:
-            blocks[parent_doc] = Block(
-                idf, [view(r) for r in by_doc["parents"].get(parent_doc, [])]
-            )
-        block = blocks[parent_doc]
         child_views = [view(r) for r in by_doc["children"].get(child_doc, [])]
-        if not child_views or not block.parents:
+        if not child_views or parent_doc not in by_doc["parents"]:
             continue
-        pair = signals[(child_doc, parent_doc)] = {
-            **block.score(child_views, 1.0 if "cites" in reason else 0.0, config),
-            "reason": reason,
-        }
-        scores = np.round(pair["score"], 4)
-        for c, c_view in enumerate(child_views):
-            pool = found.setdefault((child_doc, c_view.item_id), [])
-            pool += [
-                (-float(scores[c, p]), parent_doc, block.parents[p].item_id, c, p)
-                for p in np.argsort(-scores[c], kind="stable")[: config.keep]
-            ]
-            pool.sort()
-            if config.keep is not None:
-                del pool[config.keep :]
+        if parent_doc not in jobs:
+            jobs[parent_doc] = BlockJob(
+                parent_doc, [view(r) for r in by_doc["parents"][parent_doc]], [], {}, config
+            )
+        jobs[parent_doc].children.append((child_doc, reason, child_views))
+    for job in jobs.values():  # each job carries only the IDF of its own words
+        words = {w for v in job.views() for w in (*v.counts, *v.terms, *v.quoted)}
+        job.idf = {w: idf[w] for w in sorted(words) if w in idf}
 
+    found: dict[tuple[str, str], list[dict]] = {}
+    for candidates in (map_blocks or map)(score_block, list(jobs.values())):
+        for row in candidates:
+            found.setdefault((row["source_doc"], row["source_id"]), []).append(row)
     rows = []
-    for (child_doc, child_id), pool in sorted(found.items()):
-        c_view = views[(child_doc, child_id)]
-        for neg, parent_doc, _, c, p in pool:
-            block, pair = blocks[parent_doc], signals[(child_doc, parent_doc)]
-            p_view = block.parents[p]
-            score = float(-neg)
-            shared = sorted(
-                (c_view.terms & p_view.terms) | (c_view.quoted & p_view.quoted),
-                key=lambda t: (-idf.get(t, 0.0), t),
+    for _, pool in sorted(found.items()):
+        pool.sort(key=lambda r: (-r["score"], r["target_doc"], r["target_id"]))
+        best = pool[0]["score"]
+        for rank, row in enumerate(pool[: config.keep], 1):
+            kept = _kept(row["score"], best, rank, config)
+            row["grade"] = _grade(
+                row["source_text"], row["target_text"], row["score"], config, kept=kept
             )
-            child_sentence, parent_sentence = block.best_sentences(c_view, c, p, pair)
-            rows.append(
-                {
-                    "source_doc": child_doc,
-                    "source_id": child_id,
-                    "source_text": c_view.text,
-                    "target_doc": parent_doc,
-                    "target_id": p_view.item_id,
-                    "target_text": p_view.text,
-                    **{k: round(float(pair[k][c, p]), 4) for k in SIGNALS},
-                    "score": score,
-                    "shared_terms": ";".join(shared),
-                    "child_sentence": child_sentence,
-                    "parent_sentence": parent_sentence,
-                    "reason": pair["reason"],
-                    "grade": _grade(c_view, p_view, score, config),
-                }
-            )
+            rows.append(row)
     scored = pd.DataFrame(rows)
     if scored.empty:
         return pd.DataFrame(columns=list(LINK_COLUMNS))
@@ -445,6 +474,10 @@ def score_pairs(
     scored["source_fingerprint"] = [fingerprint(t) for t in scored["source_text"]]
     scored["target_fingerprint"] = [fingerprint(t) for t in scored["target_text"]]
     return scored[list(LINK_COLUMNS)].reset_index(drop=True)
+
+
+def _kept(score: float, best: float, rank: int, config: LinkConfig) -> bool:
+    return score >= config.threshold and score >= config.relative * best and rank <= config.cap
 
 
 def select(scored: pd.DataFrame, config: LinkConfig | None = None) -> pd.DataFrame:

@@ -78,6 +78,7 @@ ROW_INCHES = 0.3
 PART_COLOUR = "#1f4e8c"
 NO_CHILDREN = "无下级文件 no document below"
 MAX_PANELS = 4  # parents drawn in one heatmap figure
+MAX_REGIONS = 8  # regions drawn in one small-multiples figure
 
 
 def _norm():
@@ -260,13 +261,14 @@ def draw_task_coverage(cov, parent: str, *, ax=None):
     return ax
 
 
-def years_figure(cov, parent: str):
-    """Small multiples, one panel per region below ``parent``: its tasks against years, grey
-    where the region has no document of that year."""
+def years_figure(cov, parent: str, *, max_regions: int = MAX_REGIONS):
+    """Small multiples, one panel per region below ``parent`` (the first ``max_regions``):
+    its tasks against years, grey where the region has no document of that year."""
     import matplotlib.pyplot as plt
 
     cells = cov.years[cov.years["parent_doc"] == parent]
     regions = list(dict.fromkeys(cells["child_region"]))
+    hidden, regions = regions[max_regions:], regions[:max_regions]
     with plt.rc_context(cjk_rc()):
         n_rows = len(_rows(cells)) if len(cells) else 1
         fig, axes = plt.subplots(
@@ -282,6 +284,10 @@ def years_figure(cov, parent: str):
             _grid(ax, mine, list(dict.fromkeys(mine["year"])), "year", region)
             if ax is not axes[0][0]:
                 ax.tick_params(labelleft=False)
+        if hidden:
+            fig.suptitle(
+                f"另有 {len(hidden)} 个地区见 coverage_years.csv · {len(hidden)} more regions"
+            )
         _legend(fig)
         fig.tight_layout(rect=(0, 0.06, 1, 1))
     return fig

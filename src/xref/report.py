@@ -78,11 +78,12 @@ def _grid(cov: Coverage, parent: str) -> str:
     columns = list(dict.fromkeys(cells["child_label"]))
     head = "".join(f"<th>{_e(c)}</th>" for c in columns)
     out = [f'<table class="grid"><tr><th>任务 task</th>{head}</tr>']
-    for task_id, row in cells.groupby("task_id", sort=False):
-        first = row.iloc[0]
+    lookup = {(c.task_id, c.child_label): c for c in cells.itertuples(index=False)}
+    for first in cells.drop_duplicates("task_id").itertuples(index=False):
+        task_id = first.task_id
         out.append(f"<tr><th>{_e(first.task_number)}{_e(first.task_heading)}</th>")
         for c in columns:
-            cell = row[row["child_label"] == c].iloc[0]
+            cell = lookup[(task_id, c)]
             if cell.status == "gap":
                 out.append('<td class="gap">×</td>')
             else:
@@ -115,16 +116,17 @@ def _evidence(cov: Coverage, links: pd.DataFrame, parent: str) -> str:
         (r.source_doc, r.source_id, r.target_doc, r.target_id): r
         for r in links.itertuples(index=False)
     }
-    roll = cov.rollup[cov.rollup["parent_doc"] == parent]
+    chains: dict[tuple[str, str], list] = {}
+    for r in cov.rollup[cov.rollup["parent_doc"] == parent].itertuples(index=False):
+        chains.setdefault((r.task_id, r.child_doc), []).append(r)
     cells = cov.matrix[(cov.matrix["parent_doc"] == parent) & (cov.matrix["status"] != "gap")]
     out = []
     for task_id, task_cells in cells.groupby("task_id", sort=False):
         first = task_cells.iloc[0]
         out.append(f"<h3>{_e(first.task_number)}{_e(first.task_heading)}</h3>")
         for cell in task_cells.itertuples(index=False):
-            mine = roll[(roll["task_id"] == task_id) & (roll["child_doc"] == cell.child_doc)]
             cards = []
-            for r in mine.itertuples(index=False):
+            for r in chains.get((task_id, cell.child_doc), []):
                 hops = (
                     [(r.child_doc, r.child_item, parent, task_id)]
                     if not r.via_doc

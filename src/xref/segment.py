@@ -8,14 +8,20 @@ matched as phrases and reported in their canonical form (双随机一公开).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
+from array import array
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
+from xref.cache import TokenCache, content_key
 from xref.resources import data_lines
 
 _SEPARATORS = re.compile(r"[、·・\s]")
+_DROP_SEPARATORS = dict.fromkeys(
+    [ord(c) for c in "、·・"] + [i for i in range(0x3001) if chr(i).isspace()]
+)
 _QUOTED = re.compile(r"“([^“”]{2,16})”")
 _QUOTED_OK = re.compile(r"[\u4e00-\u9fffA-Za-z0-9+、·]+")
 _DIGIT = re.compile(r"\d")
@@ -25,7 +31,7 @@ QUOTED_MAX = 12  # longer quotations are slogans or sentences, not terms
 
 def canonical_term(term: str) -> str:
     """One spelling per term: separators dropped (双随机、一公开 -> 双随机一公开)."""
-    return _SEPARATORS.sub("", term)
+    return term.translate(_DROP_SEPARATORS)
 
 
 def quoted_terms(text: str) -> list[str]:
@@ -38,8 +44,7 @@ def quoted_terms(text: str) -> list[str]:
     return out
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     word: str  # canonical form
     start: int
     end: int
@@ -62,18 +67,32 @@ class Segmenter:
     text, so each text is segmented once however many tables ask for it.
     """
 
-    def __init__(self, extra_terms: Iterable[str] = (), *, backend: str = "jieba"):
+    def __init__(
+        self,
+        extra_terms: Iterable[str] = (),
+        *,
+        backend: str = "jieba",
+        cache: TokenCache | None = None,
+    ):
         if backend not in BACKENDS:
             raise ValueError(f"unknown segmenter backend {backend!r}; choose from {BACKENDS}")
         self.backend = backend
+        self.cache = cache
+        self.extra_terms = tuple(dict.fromkeys(extra_terms))
         shipped = [ln.split("\t")[0].strip() for ln in data_lines("policy_terms.txt")]
-        terms = dict.fromkeys([*shipped, *extra_terms])  # ordered, unique
+        terms = dict.fromkeys([*shipped, *self.extra_terms])  # ordered, unique
         self.dictionary = frozenset(canonical_term(t) for t in terms)
-        phrases = sorted({t for t in terms if _SEPARATORS.search(t)}, key=len, reverse=True)
-        self._phrases = re.compile("|".join(map(re.escape, phrases))) if phrases else None
-        self._words = [canonical_term(t) for t in terms]
+        # Only the shipped vocabulary goes into the backend's dictionary, so a text's base
+        # tokens never depend on the rest of the corpus and can be cached by content; the
+        # corpus's own terms (and terms written with separators) are laid over them.
+        self._words = [canonical_term(t) for t in shipped]
+        overlay = {t for t in terms if _SEPARATORS.search(t)} | (set(terms) - set(shipped))
+        self._phrases = trie_pattern(overlay)
+        self.fingerprint = hashlib.sha256(
+            "\n".join([backend, *self._words]).encode("utf-8")
+        ).hexdigest()[:16]
         self._tokenizer = None
-        self._cache: dict[str, list[Token]] = {}
+        self._memo: dict[str, list[Token]] = {}
 
     @property
     def tokenizer(self):
@@ -115,22 +134,67 @@ class Segmenter:
             else:
                 yield word, s, e
 
+    def _base(self, text: str) -> list[tuple[str, int, int]]:
+        """The backend's tokens, from the persistent cache when it has them."""
+        if self.cache is None:
+            return list(self.cut(text))
+        key = content_key(self.fingerprint, text)
+        ends = self.cache.get(key)
+        if ends is None:
+            tokens = list(self.cut(text))
+            self.cache.put(key, array("I", (e for _, _, e in tokens)))
+            return tokens
+        starts = [0, *ends[:-1]]
+        return [(text[s:e], s, e) for s, e in zip(starts, ends, strict=True)]
+
+    def remember(self, text: str, tokens: list[Token]) -> None:
+        """Take the tokens of ``text`` segmented elsewhere (by the same vocabulary)."""
+        self._memo[text] = tokens
+
     def tokenize(self, text: str) -> list[Token]:
-        """Tokens of ``text`` with their offsets; separator-written terms come out whole."""
-        if (cached := self._cache.get(text)) is not None:
+        """Tokens of ``text`` with their offsets; the corpus's terms come out whole."""
+        if (cached := self._memo.get(text)) is not None:
             return cached
         phrase_spans = [m.span() for m in self._phrases.finditer(text)] if self._phrases else []
         tokens = [Token(text[s:e], s, e) for s, e in phrase_spans]
         covered = iter(phrase_spans)
         span = next(covered, None)
-        for word, s, e in self.cut(text):
+        for word, s, e in self._base(text):
             while span is not None and s >= span[1]:
                 span = next(covered, None)
             if span is not None and s < span[1] and e > span[0]:
-                continue  # inside a phrase term
+                # what sticks out of a phrase term is a token of its own
+                if s < span[0]:
+                    tokens.append(Token(text[s : span[0]], s, span[0]))
+                if e > span[1]:
+                    tokens.append(Token(text[span[1] : e], span[1], e))
+                continue
             tokens.append(Token(word, s, e))
         tokens = sorted(
             (Token(canonical_term(t.word), t.start, t.end) for t in tokens), key=lambda t: t.start
         )
-        self._cache[text] = tokens
+        self._memo[text] = tokens
         return tokens
+
+
+def trie_pattern(words: Iterable[str]) -> re.Pattern[str] | None:
+    """One regex matching any of ``words``, longest first, built as a trie so matching costs
+    the length of a word, not the number of words."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    if not trie:
+        return None
+
+    def build(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return re.compile(build(trie))

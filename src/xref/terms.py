@@ -18,6 +18,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from xref.cache import TokenCache
 from xref.gazetteer import place_names
 from xref.resources import word_set
 from xref.segment import Segmenter, Token, quoted_terms
@@ -30,10 +31,13 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 _PUNCT = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9+]")
 
 
-def corpus_segmenter(corpus: Corpus, *, backend: str = "jieba") -> Segmenter:
-    """A segmenter whose dictionary holds the shipped vocabulary and the corpus's quoted terms."""
+def corpus_segmenter(
+    corpus: Corpus, *, backend: str = "jieba", cache: TokenCache | None = None
+) -> Segmenter:
+    """A segmenter whose dictionary holds the shipped vocabulary and the corpus's quoted terms
+    (``cache``: a :class:`~xref.cache.TokenCache` that keeps segmentations across builds)."""
     quoted = dict.fromkeys(t for doc in corpus for t in quoted_terms(doc.text))
-    return Segmenter(quoted, backend=backend)
+    return Segmenter(quoted, backend=backend, cache=cache)
 
 
 def _is_term(word: str, dictionary: frozenset[str]) -> bool:

@@ -1,0 +1,58 @@
+"""Wall time and peak memory of each stage of a build, for ``xref build --timings``."""
+
+from __future__ import annotations
+
+import json
+import resource
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+_CLEAR_REFS = Path("/proc/self/clear_refs")
+_STATUS = Path("/proc/self/status")
+
+
+def _reset_peak() -> bool:
+    """Reset the kernel's peak-RSS mark (Linux); False where that is not possible."""
+    try:
+        _CLEAR_REFS.write_text("5")
+        return True
+    except OSError:
+        return False
+
+
+def _peak_mb() -> float:
+    try:
+        for line in _STATUS.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # since process start
+
+
+class Stages:
+    """``with stages("link"): ...`` records the stage's seconds and peak resident memory
+    (per stage on Linux, where the kernel's peak mark can be reset; else since start)."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict] = []
+
+    @contextmanager
+    def __call__(self, name: str):
+        per_stage = _reset_peak()
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.rows.append(
+                {
+                    "stage": name,
+                    "seconds": round(time.perf_counter() - start, 3),
+                    "peak_mb": round(_peak_mb(), 1),
+                    "peak_is_per_stage": per_stage,
+                }
+            )
+
+    def write(self, path: str | Path) -> None:
+        Path(path).write_text(json.dumps(self.rows, indent=1) + "\n", encoding="utf-8")
