@@ -33,6 +33,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -41,7 +42,7 @@ from xref.citations import citations_frame, normalize_title
 from xref.decisions import fingerprint
 from xref.gazetteer import gazetteer
 from xref.segment import Segmenter, quoted_terms
-from xref.terms import TokenIndex, corpus_segmenter, fit_idf
+from xref.terms import TokenIndex, corpus_segmenter, indexed
 from xref.types import LEVELS, Corpus, Document, Metadata
 
 CHILD_KINDS = ("task", "measure", "reported_work")
@@ -102,12 +103,17 @@ class LinkConfig:
 
 def region_chain(meta: Metadata) -> list[str]:
     """The document's region and those above it (嘉定区 -> 上海市)."""
-    if not meta.region:
-        return []
-    division = gazetteer().find(meta.region)
+    return list(_chain(meta.region, meta.parent_region))
+
+
+@cache
+def _chain(region: str | None, parent_region: str | None) -> tuple[str, ...]:
+    if not region:
+        return ()
+    division = gazetteer().find(region)
     if division is None:
-        return [r for r in (meta.region, meta.parent_region) if r]
-    return [d.name for d in gazetteer().chain(division)]
+        return tuple(r for r in (region, parent_region) if r)
+    return tuple(d.name for d in gazetteer().chain(division))
 
 
 def _rank(meta: Metadata) -> int:
@@ -136,9 +142,16 @@ def document_pairs(corpus: Corpus, citations: pd.DataFrame | None = None) -> pd.
         if citations is not None
         else set()
     )
+    by_region: dict[str | None, list[Document]] = {}
+    for doc in corpus:  # a parent is national or in the child's own region chain
+        key = "national" if doc.meta.level == "national" else doc.meta.region
+        by_region.setdefault(key, []).append(doc)
     rows = []
     for child in corpus:
-        for parent in corpus:
+        candidates = [
+            d for key in ("national", *region_chain(child.meta)) for d in by_region.get(key, [])
+        ]
+        for parent in sorted(candidates, key=lambda d: d.doc_id):
             if parent.doc_id == child.doc_id:
                 continue
             title = normalize_title(parent.meta.title) if parent.meta.title else None
@@ -407,8 +420,7 @@ def score_pairs(
     runs the blocks; :mod:`xref.engine` passes one that runs them on a dask cluster."""
     config = config or LinkConfig()
     segmenter = segmenter or corpus_segmenter(corpus)
-    index = TokenIndex(corpus, segmenter)
-    idf = fit_idf(index, items)
+    index, idf = indexed(corpus, items, segmenter)
     if terms is None:
         from xref.terms import terms_frame
 

@@ -93,6 +93,7 @@ class Segmenter:
         ).hexdigest()[:16]
         self._tokenizer = None
         self._memo: dict[str, list[Token]] = {}
+        self.results: dict[tuple, object] = {}  # what later stages derived from these tokens
 
     @property
     def tokenizer(self):

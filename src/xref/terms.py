@@ -29,6 +29,7 @@ TERM_COLUMNS = ("doc_id", "item_id", "term", "weight", "source")
 NO_TERMS = ("signature", "attachment")  # kinds whose text has no topic
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _PUNCT = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9+]")
+_DIGIT = re.compile(r"\d")
 
 
 def corpus_segmenter(
@@ -47,7 +48,7 @@ def _is_term(word: str, dictionary: frozenset[str]) -> bool:
         len(word) >= 2
         and bool(_HAN.search(word))
         and not _PUNCT.search(word)
-        and not re.search(r"\d", word)
+        and not _DIGIT.search(word)
         and word not in word_set("stopwords.txt")
         and word not in word_set("action_verbs.txt")
         and word not in place_names()  # who, not what
@@ -61,6 +62,16 @@ class TokenIndex:
         self.segmenter = segmenter
         self.tokens = {doc.doc_id: segmenter.tokenize(doc.text) for doc in corpus}
         self._starts = {d: [t.start for t in toks] for d, toks in self.tokens.items()}
+        # each token judged once: spans overlap (a part holds its items), words repeat
+        verdict: dict[str, bool] = {}
+        dictionary = segmenter.dictionary
+        self._terms = {
+            d: [
+                t.word if verdict.setdefault(t.word, _is_term(t.word, dictionary)) else None
+                for t in toks
+            ]
+            for d, toks in self.tokens.items()
+        }
 
     def span(self, doc_id: str, start: int, end: int) -> list[Token]:
         starts = self._starts[doc_id]
@@ -70,8 +81,9 @@ class TokenIndex:
 
     def terms(self, doc_id: str, start: int, end: int) -> list[str]:
         """Candidate key terms (no stopwords, verbs, numbers or place names) in a span."""
-        dictionary = self.segmenter.dictionary
-        return [t.word for t in self.span(doc_id, start, end) if _is_term(t.word, dictionary)]
+        starts = self._starts[doc_id]
+        i, j = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
+        return [w for w in self._terms[doc_id][i:j] if w is not None]
 
 
 def fit_idf(index: TokenIndex, items: pd.DataFrame) -> dict[str, float]:
@@ -97,11 +109,42 @@ def item_terms(
     segmenter: Segmenter | None = None,
     top_k: int = TOP_K,
 ) -> tuple[pd.DataFrame, dict[tuple[str, str], list[str]]]:
-    """Key terms per item (long form) and action verbs per ``(doc_id, item_id)``."""
+    """Key terms per item (long form) and action verbs per ``(doc_id, item_id)``.
+
+    The result is remembered by the segmenter, so :func:`xref.extract` and
+    :func:`terms_frame` asking about the same items compute it once."""
     seg = segmenter or corpus_segmenter(corpus)
+    key = ("item_terms", top_k, _fingerprint(corpus, items))
+    if (known := seg.results.get(key)) is None:
+        known = seg.results[key] = _item_terms(corpus, items, seg, top_k)
+    return known[0].copy(), known[1]
+
+
+def _fingerprint(corpus: Corpus, items: pd.DataFrame) -> tuple:
+    spans = items[["doc_id", "item_id", "kind", "start", "end", "own_end"]]
+    return (
+        tuple(doc.doc_id for doc in corpus),
+        int(pd.util.hash_pandas_object(spans, index=False).sum()),
+    )
+
+
+def indexed(
+    corpus: Corpus, items: pd.DataFrame, segmenter: Segmenter
+) -> tuple[TokenIndex, dict[str, float]]:
+    """The corpus's :class:`TokenIndex` and the IDF of :func:`fit_idf` over ``items``, built
+    once per segmenter and shared by every stage that needs them."""
+    key = ("indexed", _fingerprint(corpus, items))
+    if (known := segmenter.results.get(key)) is None:
+        index = TokenIndex(corpus, segmenter)
+        known = segmenter.results[key] = (index, fit_idf(index, items))
+    return known
+
+
+def _item_terms(
+    corpus: Corpus, items: pd.DataFrame, seg: Segmenter, top_k: int
+) -> tuple[pd.DataFrame, dict[tuple[str, str], list[str]]]:
     verbs = word_set("action_verbs.txt")
-    index = TokenIndex(corpus, seg)
-    idf = fit_idf(index, items)
+    index, idf = indexed(corpus, items, seg)
     max_idf = max(idf.values(), default=1.0)
 
     rows, actions = [], {}
