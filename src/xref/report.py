@@ -58,10 +58,10 @@ def _anchor(*parts: str) -> str:
     return "c" + hashlib.sha1("/".join(parts).encode("utf-8")).hexdigest()[:12]
 
 
-def _png(fig) -> str:
+def _png(fig) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
+    return buffer.getvalue()
 
 
 def _table(df: pd.DataFrame, table_id: str, css: str = "") -> str:
@@ -145,14 +145,19 @@ def _evidence(cov: Coverage, links: pd.DataFrame, parent: str) -> str:
 
 
 def render_html(
-    cov: Coverage, links: pd.DataFrame, *, title: str = "xref coverage", heatmap=None
+    cov: Coverage,
+    links: pd.DataFrame,
+    *,
+    title: str = "xref coverage",
+    heatmap: bytes | None = None,
 ) -> str:
-    """The report as one self-contained HTML page (``heatmap``: the figure of
+    """The report as one self-contained HTML page (``heatmap``: the PNG of
     :func:`xref.plot.heatmap_figure`, drawn here when not given)."""
-    figure = heatmap if heatmap is not None else heatmap_figure(cov)
-    image = _png(figure)
     if heatmap is None:
+        figure = heatmap_figure(cov)
+        heatmap = _png(figure)
         plt.close(figure)
+    image = base64.b64encode(heatmap).decode("ascii")
     body = [
         f"<h1>{_e(title)}</h1>",
         '<p class="muted">xref 覆盖分析报告 · which parent tasks the documents below each plan '
@@ -287,8 +292,8 @@ def write_report(
     for name in ("heatmap.png", "heatmap.svg"):
         save_figure(heatmap, out / name)
         written.append(out / name)
-    page = render_html(cov, links, title=title, heatmap=heatmap)
     plt.close(heatmap)
+    page = render_html(cov, links, title=title, heatmap=(out / "heatmap.png").read_bytes())
     loaded = cov.parents[~cov.parents["missing"].astype(bool)]
     for block in loaded.head(MAX_PANELS).itertuples(index=False):
         ax = draw_task_coverage(cov, block.parent_doc)
