@@ -40,13 +40,9 @@ KEY_TERMS = 5  # key terms listed per orphan item
 _MIN_SHARED_SUBJECT = 4  # Han characters two target subjects must share, generic words aside
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
+TASK_COLUMNS = ("parent_doc", "part", "task_order", "task_id", "task_number", "task_heading")
 MATRIX_COLUMNS = (
-    "parent_doc",
-    "part",
-    "task_order",
-    "task_id",
-    "task_number",
-    "task_heading",
+    *TASK_COLUMNS,
     "child_doc",
     "child_label",
     "child_region",
@@ -551,20 +547,7 @@ def _years(matrix: pd.DataFrame) -> pd.DataFrame:
                     )
     return pd.DataFrame(
         rows,
-        columns=[
-            "parent_doc",
-            "part",
-            "task_order",
-            "task_id",
-            "task_number",
-            "task_heading",
-            "child_region",
-            "year",
-            "n_docs",
-            "strength",
-            "n_links",
-            "status",
-        ],
+        columns=[*TASK_COLUMNS, "child_region", "year", "n_docs", "strength", "n_links", "status"],
     )
 
 

@@ -180,6 +180,14 @@ def _legend(fig) -> None:
     fig.legend(handles=handles, loc="lower center", ncol=2, fontsize=8, frameon=False)
 
 
+def _finish(fig, note: str, *, bottom: float) -> None:
+    """The legend below, a note on what was left out above, and the layout."""
+    if note:
+        fig.suptitle(note)
+    _legend(fig)
+    fig.tight_layout(rect=(0, bottom, 1, 1))
+
+
 def heatmap_figure(cov, parents: list[str] | None = None, *, max_panels: int = MAX_PANELS):
     """Coverage heatmaps, one panel per parent plan: its tasks (rows, grouped by part) against
     the regions below it (columns, each region's documents merged: see
@@ -219,12 +227,8 @@ def heatmap_figure(cov, parents: list[str] | None = None, *, max_panels: int = M
         for ax, (b, cells, columns, _) in zip(axes[:, 0], panels, strict=True):
             note = " · 未收录 not in corpus" if b.missing else ""
             _grid(ax, cells, columns, "child_label", f"{_short(b.title, 34)}{note}")
-        if hidden:
-            fig.suptitle(
-                f"另有 {hidden} 个上级规划见 coverage.csv · {hidden} more parents in the tables"
-            )
-        _legend(fig)
-        fig.tight_layout(rect=(0, 0.05, 1, 1))
+        more = f"另有 {hidden} 个上级规划见 coverage.csv · {hidden} more parents in the tables"
+        _finish(fig, more if hidden else "", bottom=0.05)
     return fig
 
 
@@ -284,12 +288,8 @@ def years_figure(cov, parent: str, *, max_regions: int = MAX_REGIONS):
             _grid(ax, mine, list(dict.fromkeys(mine["year"])), "year", region)
             if ax is not axes[0][0]:
                 ax.tick_params(labelleft=False)
-        if hidden:
-            fig.suptitle(
-                f"另有 {len(hidden)} 个地区见 coverage_years.csv · {len(hidden)} more regions"
-            )
-        _legend(fig)
-        fig.tight_layout(rect=(0, 0.06, 1, 1))
+        more = f"另有 {len(hidden)} 个地区见 coverage_years.csv · {len(hidden)} more regions"
+        _finish(fig, more if hidden else "", bottom=0.06)
     return fig
 
 
