@@ -185,3 +185,35 @@ def test_weak_links_are_kept_apart_from_coverage(chain_graph) -> None:
     m = cov.matrix.set_index("child_doc")
     assert m.loc["D", "status"] == "weak"
     assert cov.orphans.set_index("item_id").loc["d1", "status"] == "weak_link_only"
+
+
+def test_by_region_merges_a_regions_documents() -> None:
+    from xref.coverage import MATRIX_COLUMNS, by_region
+
+    def row(child: str, region: str, status: str, strength: float, n: int) -> dict:
+        base = dict.fromkeys(MATRIX_COLUMNS, "")
+        return base | {
+            "parent_doc": "P",
+            "task_id": "t1",
+            "task_order": 0,
+            "child_doc": child,
+            "child_label": f"{region} {child}",
+            "child_region": region,
+            "strength": strength,
+            "n_links": n,
+            "status": status,
+        }
+
+    m = pd.DataFrame(
+        [
+            row("a", "嘉定区", "weak", 0.05, 1),
+            row("b", "嘉定区", "covered", 0.20, 2),
+            row("c", "闵行区", "gap", 0.0, 0),
+        ],
+        columns=list(MATRIX_COLUMNS),
+    )
+    merged = by_region(m).set_index("child_label")
+    assert list(merged.index) == ["嘉定区（2份）", "闵行区 c"]
+    assert merged.loc["嘉定区（2份）", "status"] == "covered"
+    assert merged.loc["嘉定区（2份）", "strength"] == 0.20
+    assert merged.loc["嘉定区（2份）", "n_links"] == 3

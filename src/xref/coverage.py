@@ -347,13 +347,13 @@ def coverage(
 def by_region(matrix: pd.DataFrame) -> pd.DataFrame:
     """The matrix with each region's documents merged into one column: the best status and
     strength, links summed. A region with one document keeps that document's label; one with
-    several is labelled ``<region>（n 份）``. This keeps heatmaps legible with many years of
+    several is labelled ``<region>（n份）``. This keeps heatmaps legible with many years of
     reports per district."""
     if matrix.empty:
         return matrix
     n_docs = matrix.groupby(["parent_doc", "child_region"])["child_doc"].transform("nunique")
     label = matrix["child_label"].where(
-        n_docs == 1, matrix["child_region"] + "（" + n_docs.astype(str) + " 份）"
+        n_docs == 1, matrix["child_region"] + "（" + n_docs.astype(str) + "份）"
     )
     rank = matrix["status"].map({"covered": 0, "weak": 1, "gap": 2}).fillna(3)
     ordered = matrix.assign(child_label=label, _rank=rank, _order=range(len(matrix)))
