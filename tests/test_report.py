@@ -68,8 +68,12 @@ def test_report_escapes_document_text(injected: Path) -> None:
 def test_workbook_has_the_analysts_sheets(injected: Path) -> None:
     with zipfile.ZipFile(injected / "coverage.xlsx") as z:
         workbook = z.read("xl/workbook.xml").decode("utf-8")
+        strings = z.read("xl/sharedStrings.xml").decode("utf-8")
+        matrix = z.read("xl/worksheets/sheet1.xml").decode("utf-8")
     for sheet in ("matrix", "gaps", "orphans", "links"):
         assert f'name="{sheet}"' in workbook
+    assert "加强市场监管立法" in strings and "闵行区 2023 实施意见" in strings
+    assert matrix.count("<row ") == 1 + 25  # the header and 000's 25 tasks
 
 
 def _browser() -> str | None:

