@@ -36,6 +36,7 @@ from xref.resources import data_rows, word_set
 from xref.types import LEVELS, Metadata
 
 PARENT_PLAN_KINDS = ("plan", "implementation_opinions")
+DISTRICT = LEVELS.index("district")  # plans above this level are parents by default
 KEY_TERMS = 5  # key terms listed per orphan item
 _MIN_SHARED_SUBJECT = 4  # Han characters two target subjects must share, generic words aside
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
@@ -100,6 +101,7 @@ class Coverage:
 
 @cache
 def kind_labels() -> dict[str, str]:
+    """Short Chinese names of document kinds (``annual_report`` -> 年度报告)."""
     return {r["kind"]: r["label"] for r in data_rows("kind_labels.csv")}
 
 
@@ -126,7 +128,7 @@ def _documents(graph: nx.MultiDiGraph) -> dict[str, Metadata]:
 
 def _resolve(graph: nx.MultiDiGraph, docs: dict[str, Metadata], parent) -> list[str]:
     if parent is None:
-        chosen = [n for n, m in docs.items() if m.kind in PARENT_PLAN_KINDS and _rank(m) < 3]
+        chosen = [n for n, m in docs.items() if m.kind in PARENT_PLAN_KINDS and _rank(m) < DISTRICT]
         return sorted(chosen, key=lambda n: (_rank(docs[n]), n))
     out = []
     for wanted in [parent] if isinstance(parent, str) else parent:
@@ -407,7 +409,7 @@ def _unassessed(graph, docs, assessed: set[str], block_rows: list[dict]) -> list
     rows, placeholders = [], {}
     for child in docs:
         m = docs[child]
-        if child in assessed or (m.kind in PARENT_PLAN_KINDS and _rank(m) < 3):
+        if child in assessed or (m.kind in PARENT_PLAN_KINDS and _rank(m) < DISTRICT):
             continue
         if not region_chain(m)[1:]:
             continue  # a national document has no parent to miss
@@ -415,7 +417,7 @@ def _unassessed(graph, docs, assessed: set[str], block_rows: list[dict]) -> list
         placeholders.setdefault((node, title, region), []).append(child)
     for (node, title, region), children in sorted(placeholders.items()):
         parent_id = _doc_id(graph, node)
-        meta = Metadata(title=title, region=region, level=gazetteer_level(region))
+        meta = Metadata(title=title, region=region, level=_gazetteer_level(region))
         block_rows.append(_block_row(graph, meta, node, children, 0, missing=True))
         labels = _labels(graph, docs, children)
         for child, label in zip(children, labels, strict=True):
@@ -442,7 +444,7 @@ def _unassessed(graph, docs, assessed: set[str], block_rows: list[dict]) -> list
     return rows
 
 
-def gazetteer_level(region: str) -> str | None:
+def _gazetteer_level(region: str) -> str | None:
     division = gazetteer().find(region)
     return division.level if division else None
 
