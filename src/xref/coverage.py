@@ -515,42 +515,42 @@ def _orphans(graph, docs, parent: str, children: list[str], reached: dict) -> li
 def _years(matrix: pd.DataFrame) -> pd.DataFrame:
     """Task x (region, year): the best strength of that region's documents of that year, or
     ``no_document`` where the region has none that year."""
+    columns = [*TASK_COLUMNS, "child_region", "year", "n_docs", "strength", "n_links", "status"]
     m = matrix[(matrix["status"] != "parent_not_loaded") & matrix["year"].notna()]
-    rows = []
-    for parent_doc, block in m.groupby("parent_doc", sort=False):
-        years = sorted(block["year"].unique())
-        regions = list(dict.fromkeys(block["child_region"]))
-        tasks = block.drop_duplicates("task_id")
-        groups = {key: g for key, g in block.groupby(["task_id", "child_region", "year"])}
-        empty = block.iloc[:0]
-        for task in tasks.itertuples(index=False):
-            for region in regions:
-                for year in years:
-                    hit = groups.get((task.task_id, region, year), empty)
-                    found = set(hit["status"])
-                    rows.append(
-                        {
-                            "parent_doc": parent_doc,
-                            "part": task.part,
-                            "task_order": task.task_order,
-                            "task_id": task.task_id,
-                            "task_number": task.task_number,
-                            "task_heading": task.task_heading,
-                            "child_region": region,
-                            "year": int(year),
-                            "n_docs": len(hit),
-                            "strength": hit["strength"].max() if len(hit) else float("nan"),
-                            "n_links": int(hit["n_links"].sum()),
-                            "status": next(
-                                (s for s in ("covered", "weak", "gap") if s in found),
-                                "no_document",
-                            ),
-                        }
-                    )
-    return pd.DataFrame(
-        rows,
-        columns=[*TASK_COLUMNS, "child_region", "year", "n_docs", "strength", "n_links", "status"],
+    if m.empty:
+        return pd.DataFrame(columns=columns)
+    best = {s: i for i, s in enumerate(("covered", "weak", "gap"))}
+    keys = ["task_id", "child_region", "year"]
+    found = (
+        m.assign(_best=m["status"].map(best))
+        .groupby(["parent_doc", *keys], sort=False)
+        .agg(
+            n_docs=("child_doc", "size"),
+            strength=("strength", "max"),
+            n_links=("n_links", "sum"),
+            _best=("_best", "min"),
+        )
     )
+    frames = []
+    for parent_doc, block in m.groupby("parent_doc", sort=False):
+        tasks = block.drop_duplicates("task_id")[list(TASK_COLUMNS)]
+        grid = pd.MultiIndex.from_product(
+            [
+                tasks["task_id"],
+                list(dict.fromkeys(block["child_region"])),
+                sorted(block["year"].unique()),
+            ],
+            names=keys,
+        ).to_frame(index=False)
+        grid = grid.merge(tasks, on="task_id", how="left")
+        frames.append(grid.merge(found.loc[parent_doc].reset_index(), on=keys, how="left"))
+    out = pd.concat(frames, ignore_index=True)
+    out["year"] = out["year"].astype(int)
+    out["n_docs"] = out["n_docs"].fillna(0).astype(int)
+    out["n_links"] = out["n_links"].fillna(0).astype(int)
+    names = {i: s for s, i in best.items()}
+    out["status"] = [names.get(b, "no_document") if b == b else "no_document" for b in out["_best"]]
+    return out[columns]
 
 
 # ---------------------------------------------------------------- targets side by side

@@ -111,12 +111,9 @@ def _card(link: pd.Series) -> str:
     )
 
 
-def _evidence(cov: Coverage, links: pd.DataFrame, parent: str) -> str:
-    """Per task, per child document: the cards of every link on the chains reaching it."""
-    by_pair = {
-        (r.source_doc, r.source_id, r.target_doc, r.target_id): r
-        for r in links.itertuples(index=False)
-    }
+def _evidence(cov: Coverage, by_pair: dict[tuple, tuple], parent: str) -> str:
+    """Per task, per child document: the cards of every link on the chains reaching it
+    (``by_pair``: links by ``(source_doc, source_id, target_doc, target_id)``)."""
     chains: dict[tuple[str, str], list] = {}
     for r in cov.rollup[cov.rollup["parent_doc"] == parent].itertuples(index=False):
         chains.setdefault((r.task_id, r.child_doc), []).append(r)
@@ -159,6 +156,10 @@ def render_html(
         heatmap = _png(figure)
         plt.close(figure)
     image = base64.b64encode(heatmap).decode("ascii")
+    by_pair = {
+        (r.source_doc, r.source_id, r.target_doc, r.target_id): r
+        for r in links.itertuples(index=False)
+    }
     body = [
         f"<h1>{_e(title)}</h1>",
         '<p class="muted">xref 覆盖分析报告 · which parent tasks the documents below each plan '
@@ -226,7 +227,7 @@ def render_html(
                 f"targets-{pid[:3]}",
             ),
             "<h3>证据 Evidence cards</h3>",
-            _evidence(cov, links, pid),
+            _evidence(cov, by_pair, pid),
         ]
     text = "\n".join(body)
     font = font_face_css(html.unescape(text) + title)
