@@ -610,6 +610,7 @@ def _compare_targets(graph, blocks: dict[str, list[str]], targets: pd.DataFrame 
     ]
     if targets is None or targets.empty:
         return pd.DataFrame(columns=columns)
+    reached: dict[str, dict] = {}
     rows = []
     for p, children in blocks.items():
         pid = graph.nodes[p]["doc_id"]
@@ -635,7 +636,7 @@ def _compare_targets(graph, blocks: dict[str, list[str]], targets: pd.DataFrame 
                         "child_subject": ct["subject"],
                         "child_figure": _figure(ct),
                         "shared_subject": shared,
-                        "linked": _linked(graph, ct, pt, rank),
+                        "linked": _linked(graph, ct, pt, rank, reached),
                         "verdict": _verdict(pt, ct, reports=reports),
                         "parent_sentence": pt["sentence"],
                         "child_sentence": ct["sentence"],
@@ -649,7 +650,10 @@ def _figure(target: pd.Series) -> str:
     return f"{sign}{target['quantity']:g}{target['unit']}"
 
 
-def _linked(graph: nx.MultiDiGraph, child: pd.Series, parent: pd.Series, rank) -> bool:
-    """Whether the child's item reaches the parent's item through implements links."""
+def _linked(graph, child: pd.Series, parent: pd.Series, rank, reached: dict) -> bool:
+    """Whether the child's item reaches the parent's item through implements links
+    (``reached``: the chains already found, by target item)."""
     target = item_node(parent["doc_id"], parent["item_id"])
-    return item_node(child["doc_id"], child["item_id"]) in chains(graph, target, rank)
+    if target not in reached:
+        reached[target] = chains(graph, target, rank)
+    return item_node(child["doc_id"], child["item_id"]) in reached[target]

@@ -15,7 +15,6 @@ import html
 import io
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import pandas as pd
 import xlsxwriter
 
@@ -152,6 +151,8 @@ def render_html(
     """The report as one self-contained HTML page (``heatmap``: the PNG of
     :func:`xref.plot.heatmap_figure`, drawn here when not given)."""
     if heatmap is None:
+        import matplotlib.pyplot as plt
+
         figure = heatmap_figure(cov)
         heatmap = _png(figure)
         plt.close(figure)
@@ -290,6 +291,8 @@ def write_report(
     cov: Coverage, links: pd.DataFrame, out: str | Path, *, date: str, title: str
 ) -> list[Path]:
     """Write every coverage output into ``out``; returns the paths written."""
+    import matplotlib.pyplot as plt  # heavy: imported when figures are drawn, not with the CLI
+
     out = Path(out)
     tables = {
         "coverage.csv": cov.matrix,

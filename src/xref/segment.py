@@ -171,9 +171,7 @@ class Segmenter:
                     tokens.append(Token(text[span[1] : e], span[1], e))
                 continue
             tokens.append(Token(word, s, e))
-        tokens = sorted(
-            (Token(canonical_term(t.word), t.start, t.end) for t in tokens), key=lambda t: t.start
-        )
+        tokens = [Token(canonical_term(w), s, e) for w, s, e in sorted(tokens, key=lambda t: t[1])]
         self._memo[text] = tokens
         return tokens
 
