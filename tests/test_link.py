@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import shutil
+from collections import Counter
 from pathlib import Path
 
 from conftest import RAW, ROOT, seed
 
 import xref
 from xref.evaluate import evaluate, read_gold, resolve_anchor
-from xref.link import LinkConfig, document_pairs, find_links
+from xref.link import LinkConfig, char_bigrams, document_pairs, find_links
 
 GOLD = ROOT / "data" / "annotations" / "gold_links.csv"
 
@@ -33,16 +34,34 @@ def test_tianjin_implements_nothing_of_shanghai(links) -> None:
 
 def test_links_carry_scores_grades_and_evidence(links) -> None:
     assert links["score"].between(0, 1).all()
-    for signal in ("lexical", "sentence", "terms", "quoted", "cited"):
+    for signal in ("lexical", "chars", "sentence", "terms", "quoted", "cited"):
         assert links[signal].between(0, 1).all()
     assert set(links["grade"]) <= {"verbatim", "adapted", "partial", "thematic"}
     assert (links["decided_by"] == "auto").all()
     assert links["evidence"].str.contains("lexical").all()
-    assert (links.groupby(["source_doc", "source_id"]).size() <= LinkConfig().cap).all()
+    per_question = links.groupby(["source_doc", "source_id", "target_doc"]).size()
+    assert (per_question <= LinkConfig().cap).all()
     credit = links[(links["source_doc"] == seed("004")) & (links["source_id"] == "二/（三）/8")]
     row = credit[credit["target_id"] == "三/（十）"].iloc[0]  # 信用修复 -> 以信用监管为基础…
     assert "信用修复" in row["shared_terms"]
     assert row["source_text"].startswith("8.建立信用预警修复制度")
+
+
+def test_each_parent_document_is_a_question_of_its_own(links) -> None:
+    """Jiading's 大调解 item implements a task of the city plan and one of the city's work
+    points; the work points' task does not crowd out the plan's."""
+    item = links[(links["source_doc"] == seed("001")) & (links["source_id"] == "一/（四）/一是")]
+    assert {seed("000"), seed("003")} <= set(item["target_doc"])
+    assert "三/（十五）" in set(item.loc[item["target_doc"] == seed("000"), "target_id"])
+    assert (item.groupby("target_doc")["rank"].min() == 1).all()
+
+
+def test_character_bigrams_stay_within_han_runs() -> None:
+    assert char_bigrams("执法案卷评查，2023年“双随机”") == Counter(
+        {"执法": 1, "法案": 1, "案卷": 1, "卷评": 1, "评查": 1, "双随": 1, "随机": 1}
+    )
+    # 案卷评查 and 案件评查: jieba cuts them differently, the bigram 评查 is shared
+    assert set(char_bigrams("案卷评查")) & set(char_bigrams("案件评查")) == {"评查"}
 
 
 def test_gold_anchors_resolve_to_the_annotated_items(items) -> None:
@@ -56,12 +75,13 @@ def test_gold_anchors_resolve_to_the_annotated_items(items) -> None:
 
 
 def test_evaluation_on_the_seeds(items, scored) -> None:
-    """Figures measured with the defaults: F1 0.754, top-1 1.00, MAP 0.934 (see README)."""
+    """Figures measured with the defaults: F1 0.847, top-1 1.00, MAP 0.943 (see
+    data/annotations/README.md; in-sample, the held-out figures are lower)."""
     result = evaluate(scored, read_gold(GOLD, items))
     overall = result.summary.set_index("child_doc").loc["all"]
     assert overall["top1"] >= 0.95
-    assert overall["f1"] >= 0.74
-    assert overall["map"] >= 0.90
+    assert overall["f1"] >= 0.84
+    assert overall["map"] >= 0.94
     assert set(result.misses.columns) >= {"child_id", "parent_id", "evidence"}
 
 
