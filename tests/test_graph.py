@@ -108,3 +108,12 @@ def test_subgraph_figure_renders_chinese_without_touching_global_settings(
     assert (tmp_path / "sub.png").stat().st_size > 10_000
     assert dict(matplotlib.rcParams) == before
     assert not (Path.cwd() / "plot.png").exists()
+
+
+def test_item_nodes_carry_their_own_text(graph, items) -> None:
+    """A part's node holds its heading and preamble; its tasks are nodes of their own."""
+    part = items[(items["doc_id"] == seed("000")) & (items["item_id"] == "三")].iloc[0]
+    node = graph.nodes[item_node(seed("000"), "三")]
+    assert node["text"].startswith("三、") and part["text"].startswith(node["text"])
+    assert "（八）全面推行清单管理制度" in part["text"]
+    assert "（八）全面推行清单管理制度" not in node["text"]

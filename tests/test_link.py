@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import shutil
 from collections import Counter
+from difflib import SequenceMatcher
 from pathlib import Path
 
 from conftest import RAW, ROOT, seed
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import xref
 from xref.evaluate import evaluate, read_gold, resolve_anchor
-from xref.link import LinkConfig, char_bigrams, document_pairs, find_links
+from xref.link import LinkConfig, char_bigrams, document_pairs, find_links, shares_passage
 
 GOLD = ROOT / "data" / "annotations" / "gold_links.csv"
 
@@ -132,3 +135,15 @@ def test_a_cited_document_becomes_a_real_parent_when_added(tmp_path: Path, segme
         for d in (graph.nodes[n] for n in graph)
         if d.get("missing")
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    a=st.text(alphabet="法治市场监管执法", max_size=80),
+    b=st.text(alphabet="法治市场监管执法", max_size=80),
+    n=st.integers(min_value=2, max_value=12),
+)
+def test_shares_passage_is_a_longest_common_substring_test(a: str, b: str, n: int) -> None:
+    """The quick search (half-windows first) answers as a full longest-match search does."""
+    longest = SequenceMatcher(None, a, b, autojunk=False).find_longest_match().size
+    assert shares_passage(a, b, n) == (longest >= n)

@@ -129,9 +129,9 @@ def apply_decisions(
         row["decided_by"] = "analyst"
         row["evidence"] = note + row["evidence"].astype(str)
         links = pd.concat([links, row], ignore_index=True)
-    links = links.sort_values(
-        ["source_doc", "source_id", "score", "target_doc", "target_id"],
-        ascending=[True, True, False, True, True],
+    links = links.sort_values(  # the order of the automatic links: per child, per parent
+        ["source_doc", "source_id", "target_doc", "score", "target_id"],
+        ascending=[True, True, True, False, True],
         kind="mergesort",
     )
     rejected_df = pd.concat(rejected, ignore_index=True) if rejected else links.iloc[0:0]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import cache
 
-from xref.segment import Segmenter, Token
+from xref.segment import Segmenter
 from xref.types import Corpus
 
 PARTITION_CHARS = 2_000_000  # characters of text per segmentation task
@@ -62,7 +62,7 @@ def segment(client, corpus: Corpus, segmenter: Segmenter) -> None:
     )
     for part, tokens in zip(parts, client.gather(futures), strict=True):
         for text, toks in zip(part, tokens, strict=True):
-            segmenter.remember(text, [Token(*t) for t in toks])
+            segmenter.remember(text, toks)
 
 
 def block_mapper(client) -> Callable:

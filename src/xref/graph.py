@@ -8,7 +8,9 @@ nodes, all with ``type`` and ``label`` (Chinese text lives in ``label``, ids are
                          its metadata is then read off the title, and ``titles`` lists every
                          title variant that cited it, ``" | "``-separated)
     ``item:<hash>``      type ``item``: doc_id, item_id, kind, number (as written: （四）),
-                         heading, text, depth
+                         heading, depth, and text: the item's own text, up to its first
+                         child (the children are nodes of their own; ``items.csv`` and
+                         ``links.csv`` carry full texts)
     ``term:<hash>``      type ``term``
     ``unit:<hash>``      type ``unit``
     ``region:<adcode>``  type ``region``: level
@@ -120,7 +122,7 @@ def build_graph(
                     "kind": row.kind,
                     "number": row.label,
                     "heading": row.heading,
-                    "text": row.text,
+                    "text": row.text[: row.own_end - row.start].rstrip(),
                     "depth": int(row.depth),
                 }
             ),

@@ -38,8 +38,8 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
-from functools import cache
+from functools import cache, lru_cache
+from itertools import chain, repeat
 
 import numpy as np
 import pandas as pd
@@ -109,7 +109,7 @@ class LinkConfig:
     verbatim_chars: int = 30  # a shared passage this long makes a link "verbatim"
     adapted: float = 0.08  # lowest score of an "adapted" link: every gold link above is right
     partial: float = 0.05  # lowest score of a "partial" link; below it, "thematic"
-    keep: int | None = 10  # candidates per child and parent document (None: all, to evaluate)
+    keep: int | None = 5  # candidates per child and parent document (None: all, to evaluate)
 
 
 # ---------------------------------------------------------------- who may implement whom
@@ -235,26 +235,38 @@ def _view(row, doc: Document, index: TokenIndex, key_terms: set[str]) -> ItemVie
 
 
 class _Space:
-    """A vocabulary and a weight per entry: items as unit-length TF-IDF rows (log term
-    frequency). Rows are projected onto the vocabulary; an entry outside it adds nothing to
-    a dot product, only to the row's norm."""
+    """A vocabulary and a weight per entry (``default`` for entries not in ``weights``):
+    items as unit-length TF-IDF rows (log term frequency). Rows are projected onto the
+    vocabulary; an entry outside it adds nothing to a dot product, only to the row's norm."""
 
-    def __init__(self, vocab: dict[str, int], weight: Callable[[str], float]):
+    def __init__(self, vocab: dict[str, int], weights: dict[str, float], default: float):
         self.vocab = vocab
-        self.weight = weight
+        self.weights = weights
+        self.default = default
 
     def matrix(self, rows: list[Counter[str]]) -> np.ndarray:
         out = np.zeros((len(rows), len(self.vocab)))
-        for i, counts in enumerate(rows):
-            norm = 0.0
-            for w, n in counts.items():
-                v = (1 + math.log(n)) * self.weight(w)
-                norm += v * v
-                if (j := self.vocab.get(w)) is not None:
-                    out[i, j] = v
-            if norm:
-                out[i] /= math.sqrt(norm)
+        lengths = [len(counts) for counts in rows]
+        n = sum(lengths)
+        if not n:
+            return out
+        # all rows' entries flat, so the arithmetic runs in numpy, not per entry in Python
+        entries = list(chain.from_iterable(rows))
+        tf = np.fromiter(chain.from_iterable(c.values() for c in rows), float, n)
+        weights = map(self.weights.get, entries, repeat(self.default))
+        v = (1 + np.log(tf)) * np.fromiter(weights, float, n)
+        row = np.repeat(np.arange(len(rows)), lengths)
+        norm = np.sqrt(np.bincount(row, weights=v * v, minlength=len(rows)))
+        cols = np.fromiter(map(self.vocab.get, entries, repeat(-1)), np.intp, n)
+        hit = (cols >= 0) & (norm[row] > 0)
+        out[row[hit], cols[hit]] = v[hit] / norm[row[hit]]
         return out
+
+
+def _product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a @ b.T`` over the columns ``a`` uses: rows are sparse, most columns are zero."""
+    used = np.flatnonzero(a.any(axis=0))
+    return a[:, used] @ b[:, used].T
 
 
 def _local_idf(rows: list[Counter[str]]) -> tuple[dict[str, int], dict[str, float], float]:
@@ -279,9 +291,10 @@ class Block:
     def __init__(self, idf: dict[str, float], parents: list[ItemView]):
         self.idf = idf
         vocab, local, default = _local_idf([p.counts for p in parents])
-        self.words = _Space(vocab, lambda t: idf.get(t, 0.0) * math.sqrt(local.get(t, default)))
-        vocab, char_idf, char_default = _local_idf([p.chars for p in parents])
-        self.chars = _Space(vocab, lambda t: char_idf.get(t, char_default))
+        # a word no task has weighs its corpus IDF times the square root of ``default``
+        weights = {t: v * math.sqrt(local.get(t, default)) for t, v in idf.items()}
+        self.words = _Space(vocab, weights, 0.0)  # a word without corpus IDF weighs nothing
+        self.chars = _Space(*_local_idf([p.chars for p in parents]))
         self.parents = parents
         self.items = self.words.matrix([p.counts for p in parents])
         self.char_items = self.chars.matrix([p.chars for p in parents])
@@ -315,10 +328,10 @@ class Block:
 
     def score(self, children: list[ItemView], cited: float, config: LinkConfig) -> dict:
         """Signals and score of every (child, task) pair, as ``children x tasks`` arrays."""
-        lexical = self.words.matrix([c.counts for c in children]) @ self.items.T
-        chars = self.chars.matrix([c.chars for c in children]) @ self.char_items.T
+        lexical = _product(self.words.matrix([c.counts for c in children]), self.items)
+        chars = _product(self.chars.matrix([c.chars for c in children]), self.char_items)
         sentences, offsets = self._sentences(children)
-        sims = self.words.matrix(sentences) @ self.sentences.T
+        sims = _product(self.words.matrix(sentences), self.sentences)
         best = np.maximum.reduceat(np.maximum.reduceat(sims, offsets, axis=0), self.offsets, axis=1)
         idf_rows = np.zeros((len(children), len(self.key_vocab)))
         own = np.ones(len(children))
@@ -369,17 +382,32 @@ def _leaves(items: pd.DataFrame, kinds: tuple[str, ...]) -> pd.DataFrame:
 
 def _grade(child: str, parent: str, score: float, config: LinkConfig, *, kept: bool) -> str:
     """The grade of a link between two texts; the search for a long shared passage
-    (``verbatim``), the costly part, runs only for candidates :func:`select` keeps."""
-    if kept:
-        match = SequenceMatcher(None, child, parent, autojunk=False)
-        longest = match.find_longest_match(0, len(child), 0, len(parent)).size
-        if longest >= config.verbatim_chars:
-            return "verbatim"
+    (``verbatim``) runs only for candidates :func:`select` keeps."""
+    if kept and shares_passage(child, parent, config.verbatim_chars):
+        return "verbatim"
     if score >= config.adapted:
         return "adapted"
     if score >= config.partial:
         return "partial"
     return "thematic"
+
+
+def shares_passage(a: str, b: str, n: int) -> bool:
+    """Whether ``a`` and ``b`` have a common substring of ``n`` characters."""
+    if len(a) < n or len(b) < n:
+        return False
+    # such a substring holds a window of n // 2 characters starting at a multiple of n // 2:
+    # look for those first, cheaply, and for the full windows only if one is found
+    half = _windows(b, n // 2)
+    if not any(a[i : i + n // 2] in half for i in range(0, len(a) - n // 2 + 1, n // 2)):
+        return False
+    windows = _windows(b, n)
+    return any(a[i : i + n] in windows for i in range(len(a) - n + 1))
+
+
+@lru_cache(maxsize=4096)  # parent tasks are few and each is compared with many children
+def _windows(text: str, n: int) -> frozenset[str]:
+    return frozenset(text[i : i + n] for i in range(len(text) - n + 1))
 
 
 def _evidence(row: dict) -> str:
@@ -413,36 +441,50 @@ class BlockJob:
 
 def score_block(job: BlockJob) -> list[dict]:
     """The best ``config.keep`` candidates of every child item in one block, as link rows
-    (all columns but ``grade``, ``rank`` and what derives from them)."""
+    with every column of :data:`LINK_COLUMNS`. A block is one parent document, so each child
+    item's candidates here are all it has in that document: ranks and grades are final."""
     block = Block(job.idf, job.parents)
+    config = job.config
+    ids = [p.item_id for p in block.parents]
+    id_order = np.argsort(np.argsort(ids, kind="stable"), kind="stable")  # ties: by target id
+    fingerprints = {p.item_id: fingerprint(p.text) for p in block.parents}
     rows = []
     for child_doc, reason, views in job.children:
-        signals = block.score(views, 1.0 if "cites" in reason else 0.0, job.config)
+        signals = block.score(views, 1.0 if "cites" in reason else 0.0, config)
         scores = np.round(signals["score"], 4)
         for c, c_view in enumerate(views):
-            for p in np.argsort(-scores[c], kind="stable")[: job.config.keep]:
+            c_print = fingerprint(c_view.text)
+            best = scores[c].max(initial=0.0)
+            for rank, p in enumerate(np.lexsort((id_order, -scores[c]))[: config.keep], 1):
                 p_view = block.parents[p]
+                score = float(scores[c, p])
                 shared = sorted(
                     (c_view.terms & p_view.terms) | (c_view.quoted & p_view.quoted),
                     key=lambda t: (-job.idf.get(t, 0.0), t),
                 )
                 child_sentence, parent_sentence = block.best_sentences(c_view, c, p, signals)
-                rows.append(
-                    {
-                        "source_doc": child_doc,
-                        "source_id": c_view.item_id,
-                        "source_text": c_view.text,
-                        "target_doc": job.parent_doc,
-                        "target_id": p_view.item_id,
-                        "target_text": p_view.text,
-                        **{k: round(float(signals[k][c, p]), 4) for k in SIGNALS},
-                        "score": float(scores[c, p]),
-                        "shared_terms": ";".join(shared),
-                        "child_sentence": child_sentence,
-                        "parent_sentence": parent_sentence,
-                        "reason": reason,
-                    }
-                )
+                kept = _kept(score, best, rank, config)
+                row = {
+                    "source_doc": child_doc,
+                    "source_id": c_view.item_id,
+                    "source_text": c_view.text,
+                    "target_doc": job.parent_doc,
+                    "target_id": p_view.item_id,
+                    "target_text": p_view.text,
+                    "score": score,
+                    "grade": _grade(c_view.text, p_view.text, score, config, kept=kept),
+                    "decided_by": "auto",
+                    "rank": rank,
+                    **{k: round(float(signals[k][c, p]), 4) for k in SIGNALS},
+                    "shared_terms": ";".join(shared),
+                    "child_sentence": child_sentence,
+                    "parent_sentence": parent_sentence,
+                    "reason": reason,
+                    "source_fingerprint": c_print,
+                    "target_fingerprint": fingerprints[p_view.item_id],
+                }
+                row["evidence"] = _evidence(row)
+                rows.append(row)
     return rows
 
 
@@ -500,35 +542,12 @@ def score_pairs(
         words = {w for v in job.views() for w in (*v.counts, *v.terms, *v.quoted)}
         job.idf = {w: idf[w] for w in sorted(words) if w in idf}
 
-    found: dict[tuple[str, str, str], list[dict]] = {}
-    for candidates in (map_blocks or map)(score_block, list(jobs.values())):
-        for row in candidates:
-            key = (row["source_doc"], row["source_id"], row["target_doc"])
-            found.setdefault(key, []).append(row)
-    rows = []
-    for _, pool in sorted(found.items()):
-        pool.sort(key=lambda r: (-r["score"], r["target_id"]))
-        best = pool[0]["score"]
-        for rank, row in enumerate(pool[: config.keep], 1):
-            kept = _kept(row["score"], best, rank, config)
-            row["grade"] = _grade(
-                row["source_text"], row["target_text"], row["score"], config, kept=kept
-            )
-            rows.append(row)
-    scored = pd.DataFrame(rows)
-    if scored.empty:
+    rows = [row for block in (map_blocks or map)(score_block, list(jobs.values())) for row in block]
+    if not rows:
         return pd.DataFrame(columns=list(LINK_COLUMNS))
-    scored = scored.sort_values(
-        [*_QUESTION, "score", "target_id"],
-        ascending=[True, True, True, False, True],
-        kind="mergesort",
-    )
-    scored["rank"] = scored.groupby(list(_QUESTION)).cumcount() + 1
-    scored["evidence"] = [_evidence(r) for r in scored.to_dict("records")]
-    scored["decided_by"] = "auto"
-    scored["source_fingerprint"] = [fingerprint(t) for t in scored["source_text"]]
-    scored["target_fingerprint"] = [fingerprint(t) for t in scored["target_text"]]
-    return scored[list(LINK_COLUMNS)].reset_index(drop=True)
+    scored = pd.DataFrame(rows, columns=list(LINK_COLUMNS))
+    scored = scored.sort_values([*_QUESTION, "rank"], kind="mergesort")
+    return scored.reset_index(drop=True)
 
 
 def _kept(score: float, best: float, rank: int, config: LinkConfig) -> bool:

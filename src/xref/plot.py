@@ -79,6 +79,9 @@ PART_COLOUR = "#1f4e8c"
 NO_CHILDREN = "无下级文件 no document below"
 MAX_PANELS = 4  # parents drawn in one heatmap figure
 MAX_REGIONS = 8  # regions drawn in one small-multiples figure
+# Beyond this many cells a figure is read by colour (its figures are in the tables), and
+# drawing a number in every cell would be most of the time a build spends on figures.
+MAX_LABELLED_CELLS = 600
 
 
 def _norm():
@@ -112,8 +115,11 @@ def _grid_rows(cells: pd.DataFrame) -> list[tuple[str, str | None]]:
     return _rows(cells)
 
 
-def _grid(ax, cells: pd.DataFrame, columns: list[str], column_key: str, title: str) -> None:
-    """Draw one status/strength grid: rows from :func:`_rows`, one column per ``columns``."""
+def _grid(
+    ax, cells: pd.DataFrame, columns: list[str], column_key: str, title: str, *, labels: bool
+) -> None:
+    """Draw one status/strength grid: rows from :func:`_rows`, one column per ``columns``;
+    with ``labels``, each cell's mark or strength written in it."""
     import matplotlib.pyplot as plt
     import numpy as np
     from matplotlib.colors import to_rgba
@@ -130,6 +136,8 @@ def _grid(ax, cells: pd.DataFrame, columns: list[str], column_key: str, title: s
             status = cell.status if cell is not None else "no_document"
             if status in STATUS_COLOURS:
                 rgba[i, j] = to_rgba(STATUS_COLOURS[status])
+                if not labels:
+                    continue
                 ax.text(
                     j,
                     i,
@@ -142,6 +150,8 @@ def _grid(ax, cells: pd.DataFrame, columns: list[str], column_key: str, title: s
                 continue
             value = float(cell.strength)
             rgba[i, j] = cmap(norm(value))
+            if not labels:
+                continue
             text = f"{value:.2f}" + (f"·{cell.n_links}" if cell.n_links > 1 else "")
             ax.text(
                 j,
@@ -224,9 +234,11 @@ def heatmap_figure(cov, parents: list[str] | None = None, *, max_panels: int = M
             gridspec_kw={"height_ratios": heights},
             squeeze=False,
         )
+        labels = sum(len(c) * rows for _, _, c, rows in panels) <= MAX_LABELLED_CELLS
         for ax, (b, cells, columns, _) in zip(axes[:, 0], panels, strict=True):
             note = " · 未收录 not in corpus" if b.missing else ""
-            _grid(ax, cells, columns, "child_label", f"{_short(b.title, 34)}{note}")
+            title = f"{_short(b.title, 34)}{note}"
+            _grid(ax, cells, columns, "child_label", title, labels=labels)
         more = f"另有 {hidden} 个上级规划见 coverage.csv · {hidden} more parents in the tables"
         _finish(fig, more if hidden else "", bottom=0.05)
     return fig
@@ -281,11 +293,15 @@ def years_figure(cov, parent: str, *, max_regions: int = MAX_REGIONS):
             figsize=(3.4 + 1.5 * len(regions), ROW_INCHES * n_rows + 1.6),
             squeeze=False,
         )
+        shown = cells[cells["child_region"].isin(regions)]
+        labels = n_rows * shown.groupby("child_region")["year"].nunique().sum() <= (
+            MAX_LABELLED_CELLS
+        )
         for ax, region in zip(axes[0], regions, strict=False):
             mine = cells[cells["child_region"] == region].assign(
                 year=lambda d: d["year"].astype(str)
             )
-            _grid(ax, mine, list(dict.fromkeys(mine["year"])), "year", region)
+            _grid(ax, mine, list(dict.fromkeys(mine["year"])), "year", region, labels=labels)
             if ax is not axes[0][0]:
                 ax.tick_params(labelleft=False)
         more = f"另有 {len(hidden)} 个地区见 coverage_years.csv · {len(hidden)} more regions"
@@ -305,5 +321,5 @@ def save_figure(fig, path) -> None:
     fmt = path.suffix.lstrip(".")
     metadata = {"Date": None} if fmt == "svg" else {"Software": None} if fmt == "png" else {}
     with plt.rc_context({"svg.hashsalt": "xref", **cjk_rc()}):
-        fig.savefig(buffer, format=fmt, dpi=150, metadata=metadata, bbox_inches="tight")
+        fig.savefig(buffer, format=fmt, dpi=150, metadata=metadata)
     atomic_write_bytes(path, buffer.getvalue())

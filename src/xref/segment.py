@@ -12,8 +12,8 @@ import hashlib
 import logging
 import re
 from array import array
-from collections.abc import Iterable, Iterator
-from typing import NamedTuple
+from collections.abc import Iterable, Iterator, Sequence
+from typing import NamedTuple, overload
 
 from xref.cache import TokenCache, content_key
 from xref.resources import data_lines
@@ -48,6 +48,47 @@ class Token(NamedTuple):
     word: str  # canonical form
     start: int
     end: int
+
+
+class Tokens(Sequence[Token]):
+    """The tokens of one text, stored compactly: one list of words, each distinct word one
+    shared string, and two arrays of offsets. About 16 bytes a token, where a list of
+    :class:`Token` takes about 200; at ten thousand documents that is gigabytes."""
+
+    __slots__ = ("ends", "starts", "words")
+
+    def __init__(self, words: list[str], starts: array, ends: array):
+        self.words = words
+        self.starts = starts
+        self.ends = ends
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    @overload
+    def __getitem__(self, i: int) -> Token: ...
+    @overload
+    def __getitem__(self, i: slice) -> Tokens: ...
+    def __getitem__(self, i: int | slice) -> Token | Tokens:
+        if isinstance(i, slice):
+            return Tokens(self.words[i], self.starts[i], self.ends[i])
+        return Token(self.words[i], self.starts[i], self.ends[i])
+
+    def __iter__(self) -> Iterator[Token]:
+        return map(Token, self.words, self.starts, self.ends)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Tokens):
+            return NotImplemented
+        return (self.words, self.starts, self.ends) == (other.words, other.starts, other.ends)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable contents
+
+    def __getstate__(self) -> tuple:
+        return self.words, self.starts, self.ends
+
+    def __setstate__(self, state: tuple) -> None:
+        self.words, self.starts, self.ends = state
 
 
 BACKENDS = ("jieba", "rjieba")
@@ -92,7 +133,8 @@ class Segmenter:
             "\n".join([backend, *self._words]).encode("utf-8")
         ).hexdigest()[:16]
         self._tokenizer = None
-        self._memo: dict[str, list[Token]] = {}
+        self._memo: dict[str, Tokens] = {}
+        self._canonical: dict[str, str] = {}  # surface form -> its canonical word, shared
         self.results: dict[tuple, object] = {}  # what later stages derived from these tokens
 
     @property
@@ -122,58 +164,81 @@ class Segmenter:
             tok.add_word(word, freq=max(tok.suggest_freq(word), 1000))
         return tok
 
-    def cut(self, text: str) -> Iterator[tuple[str, int, int]]:
+    def cut(self, text: str) -> list[tuple[str, int, int]]:
         """``(word, start, end)`` tokens of the backend, with numbers split into runs."""
         if self.backend == "rjieba":
-            raw = self.tokenizer.tokenize(text, "default", True)
-        else:
-            raw = self.tokenizer.tokenize(text, HMM=True)
-        for word, s, e in raw:
-            if len(word) > 1 and _DIGIT.search(word):
-                for m in _RUNS.finditer(word):
-                    yield m.group(0), s + m.start(), s + m.end()
+            words = (w for w, _, _ in self.tokenizer.tokenize(text, "default", True))
+        else:  # jieba's own tokenize is its cut plus offsets, through one more generator
+            words = self.tokenizer.cut(text, HMM=True)
+        out = []
+        s = 0
+        for word in words:
+            e = s + len(word)
+            # isalpha (true of Han words) first: it is cheap, and a digit is not alpha
+            if len(word) > 1 and not word.isalpha() and _DIGIT.search(word):
+                out += [(m.group(0), s + m.start(), s + m.end()) for m in _RUNS.finditer(word)]
             else:
-                yield word, s, e
+                out.append((word, s, e))
+            s = e
+        return out
 
     def _base(self, text: str) -> list[tuple[str, int, int]]:
         """The backend's tokens, from the persistent cache when it has them."""
         if self.cache is None:
-            return list(self.cut(text))
+            return self.cut(text)
         key = content_key(self.fingerprint, text)
         ends = self.cache.get(key)
         if ends is None:
-            tokens = list(self.cut(text))
+            tokens = self.cut(text)
             self.cache.put(key, array("I", (e for _, _, e in tokens)))
             return tokens
         starts = [0, *ends[:-1]]
         return [(text[s:e], s, e) for s, e in zip(starts, ends, strict=True)]
 
-    def remember(self, text: str, tokens: list[Token]) -> None:
+    def remember(self, text: str, tokens: Tokens) -> None:
         """Take the tokens of ``text`` segmented elsewhere (by the same vocabulary)."""
         self._memo[text] = tokens
 
-    def tokenize(self, text: str) -> list[Token]:
+    def tokenize(self, text: str) -> Tokens:
         """Tokens of ``text`` with their offsets; the corpus's terms come out whole."""
         if (cached := self._memo.get(text)) is not None:
             return cached
-        phrase_spans = [m.span() for m in self._phrases.finditer(text)] if self._phrases else []
-        tokens = [Token(text[s:e], s, e) for s, e in phrase_spans]
-        covered = iter(phrase_spans)
-        span = next(covered, None)
-        for word, s, e in self._base(text):
-            while span is not None and s >= span[1]:
-                span = next(covered, None)
-            if span is not None and s < span[1] and e > span[0]:
-                # what sticks out of a phrase term is a token of its own
-                if s < span[0]:
-                    tokens.append(Token(text[s : span[0]], s, span[0]))
-                if e > span[1]:
-                    tokens.append(Token(text[span[1] : e], span[1], e))
-                continue
-            tokens.append(Token(word, s, e))
-        tokens = [Token(canonical_term(w), s, e) for w, s, e in sorted(tokens, key=lambda t: t[1])]
+        base = self._base(text)
+        phrases = self._phrases.finditer(text) if self._phrases is not None else ()
+        if spans := [m.span() for m in phrases]:
+            base = _overlay(text, base, spans)
+        canonical = self._canonical
+        words = []
+        for word, _, _ in base:
+            if (c := canonical.get(word)) is None:
+                c = canonical[word] = canonical_term(word)
+            words.append(c)
+        tokens = Tokens(
+            words, array("I", [s for _, s, _ in base]), array("I", [e for _, _, e in base])
+        )
         self._memo[text] = tokens
         return tokens
+
+
+def _overlay(
+    text: str, base: list[tuple[str, int, int]], spans: list[tuple[int, int]]
+) -> list[tuple[str, int, int]]:
+    """``base`` tokens with the phrase ``spans`` laid over them: a phrase is one token, and
+    what sticks out of it of a token it overlaps is a token of its own."""
+    tokens = [(text[s:e], s, e) for s, e in spans]
+    covered = iter(spans)
+    span = next(covered, None)
+    for word, s, e in base:
+        while span is not None and s >= span[1]:
+            span = next(covered, None)
+        if span is not None and s < span[1] and e > span[0]:
+            if s < span[0]:
+                tokens.append((text[s : span[0]], s, span[0]))
+            if e > span[1]:
+                tokens.append((text[span[1] : e], span[1], e))
+            continue
+        tokens.append((word, s, e))
+    return sorted(tokens, key=lambda t: t[1])
 
 
 def trie_pattern(words: Iterable[str]) -> re.Pattern[str] | None:

@@ -21,7 +21,7 @@ import pandas as pd
 from xref.cache import TokenCache
 from xref.gazetteer import place_names
 from xref.resources import word_set
-from xref.segment import Segmenter, Token, quoted_terms
+from xref.segment import Segmenter, quoted_terms
 from xref.types import Corpus
 
 TOP_K = 10
@@ -61,29 +61,25 @@ class TokenIndex:
     def __init__(self, corpus: Corpus, segmenter: Segmenter):
         self.segmenter = segmenter
         self.tokens = {doc.doc_id: segmenter.tokenize(doc.text) for doc in corpus}
-        self._starts = {d: [t.start for t in toks] for d, toks in self.tokens.items()}
-        # each token judged once: spans overlap (a part holds its items), words repeat
+        # each word judged once: spans overlap (a part holds its items), words repeat
         verdict: dict[str, bool] = {}
         dictionary = segmenter.dictionary
         self._terms = {
-            d: [
-                t.word if verdict.setdefault(t.word, _is_term(t.word, dictionary)) else None
-                for t in toks
-            ]
+            d: [w if verdict.setdefault(w, _is_term(w, dictionary)) else None for w in toks.words]
             for d, toks in self.tokens.items()
         }
 
-    def span(self, doc_id: str, start: int, end: int) -> list[Token]:
-        starts = self._starts[doc_id]
-        return self.tokens[doc_id][
-            bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)
-        ]
+    def _range(self, doc_id: str, start: int, end: int) -> slice:
+        starts = self.tokens[doc_id].starts
+        return slice(bisect.bisect_left(starts, start), bisect.bisect_left(starts, end))
+
+    def words(self, doc_id: str, start: int, end: int) -> list[str]:
+        """Every token's word in a span."""
+        return self.tokens[doc_id].words[self._range(doc_id, start, end)]
 
     def terms(self, doc_id: str, start: int, end: int) -> list[str]:
         """Candidate key terms (no stopwords, verbs, numbers or place names) in a span."""
-        starts = self._starts[doc_id]
-        i, j = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
-        return [w for w in self._terms[doc_id][i:j] if w is not None]
+        return [w for w in self._terms[doc_id][self._range(doc_id, start, end)] if w is not None]
 
 
 def fit_idf(index: TokenIndex, items: pd.DataFrame) -> dict[str, float]:
@@ -150,8 +146,8 @@ def _item_terms(
     rows, actions = [], {}
     texts = {doc.doc_id: doc.text for doc in corpus}
     for doc_id, item_id, kind, start, end, own_end in _rows(items):
-        own = index.span(doc_id, start, own_end)
-        actions[(doc_id, item_id)] = list(dict.fromkeys(t.word for t in own if t.word in verbs))
+        own = index.words(doc_id, start, own_end)
+        actions[(doc_id, item_id)] = list(dict.fromkeys(w for w in own if w in verbs))
         if kind in NO_TERMS:
             continue
         quoted = Counter(quoted_terms(texts[doc_id][start:end]))
