@@ -3,6 +3,7 @@ visible in a real browser."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import warnings
@@ -10,12 +11,14 @@ import zipfile
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import pandas as pd
 import pytest
 from conftest import RAW, ROOT, seed
 
 from xref.cli import main
 from xref.fonts import cjk_font_name
-from xref.plot import draw_task_coverage, heatmap_figure, save_figure, years_figure
+from xref.plot import MAX_PANELS, draw_task_coverage, heatmap_figure, save_figure, years_figure
+from xref.report import render_html
 
 INJECTION = "<script>document.title='PWNED'</script><img src=x onerror=\"document.title='PWNED'\">"
 
@@ -123,3 +126,14 @@ def test_report_for_a_lone_document(prefix: str, tmp_path: Path) -> None:
     assert main(["report", str(folder), "-o", str(tmp_path / "out")]) == 0
     for name in ("report.html", "heatmap.png", "coverage.xlsx", "coverage.csv", "gaps.csv"):
         assert (tmp_path / "out" / name).stat().st_size > 0
+
+
+def test_report_holds_the_heatmaps_plans_and_lists_the_rest(cov, links) -> None:
+    """A province's worth of plans: the page details the plans the heatmap draws, and names
+    the others (their tables are complete in the workbook and CSVs)."""
+    plan = cov.parents[cov.parents["parent_doc"] == seed("000")]
+    more = [plan.assign(parent_doc=f"plan{i}", title=f"第{i}号规划") for i in range(MAX_PANELS)]
+    many = dataclasses.replace(cov, parents=pd.concat([plan, *more], ignore_index=True))
+    page = render_html(many, links, heatmap=b"")
+    assert page.count("<h3>覆盖矩阵 Coverage matrix</h3>") == MAX_PANELS
+    assert "另有 1 个上级规划" in page and f"第{MAX_PANELS - 1}号规划" in page

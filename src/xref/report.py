@@ -171,9 +171,9 @@ def render_html(
         "<h2>覆盖热力图 Coverage heatmap</h2>",
         f'<img id="heatmap" alt="coverage heatmap" src="data:image/png;base64,{image}">',
     ]
-    for block in cov.parents.itertuples(index=False):
-        if block.missing:
-            continue
+    loaded = cov.parents[~cov.parents["missing"].astype(bool)]
+    # the plans the heatmap draws; a page holding every plan of a province would not open
+    for block in loaded.head(MAX_PANELS).itertuples(index=False):
         pid = block.parent_doc
         tasks = cov.tasks[cov.tasks["parent_doc"] == pid]
         gaps = cov.gaps[cov.gaps["parent_doc"] == pid]
@@ -229,6 +229,15 @@ def render_html(
             ),
             "<h3>证据 Evidence cards</h3>",
             _evidence(cov, by_pair, pid),
+        ]
+    if len(loaded) > MAX_PANELS:
+        rest = loaded.iloc[MAX_PANELS:]
+        body += [
+            f"<h2>另有 {len(rest)} 个上级规划 {len(rest)} more parent plans</h2>",
+            '<p class="muted">Their matrices, gaps, orphans and links are in coverage.xlsx and '
+            "the CSV tables; <code>xref report CORPUS --parent ID</code> writes a report of "
+            "chosen plans.</p>",
+            _table(rest[["parent_doc", "title", "region", "n_tasks"]], "more-parents"),
         ]
     text = "\n".join(body)
     font = font_face_css(html.unescape(text) + title)
