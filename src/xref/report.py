@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import html
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -253,19 +254,7 @@ def write_xlsx(cov: Coverage, links: pd.DataFrame, path: str | Path, *, date: st
     """``coverage.xlsx``: sheets matrix (tasks x documents), gaps, orphans, links, and the
     long tables behind them. ``date`` (ISO) is the workbook's creation date, pinned so the
     same input gives the same bytes."""
-    m = cov.matrix[cov.matrix["status"] != "parent_not_loaded"]
-    wide = (
-        m.pivot_table(
-            index=["parent_doc", "task_order", "task_number", "task_heading"],
-            columns="child_label",
-            values="strength",
-            sort=False,
-        )
-        .reset_index()
-        .drop(columns="task_order")
-    )
     sheets = {
-        "matrix": wide,
         "gaps": cov.gaps,
         "orphans": cov.orphans,
         "links": links,
@@ -278,6 +267,10 @@ def write_xlsx(cov: Coverage, links: pd.DataFrame, path: str | Path, *, date: st
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_urls": False})
     book.set_properties({"created": dt.datetime.fromisoformat(date)})
     bold = book.add_format({"bold": True})
+    sheet = book.add_worksheet("matrix")
+    for r, (row, header) in enumerate(_matrix_rows(cov)):
+        sheet.write_row(r, 0, row, bold if header else None)
+    sheet.freeze_panes(1, 0)
     for name, frame in sheets.items():
         sheet = book.add_worksheet(name)
         sheet.write_row(0, 0, [str(c) for c in frame.columns], bold)
@@ -289,8 +282,29 @@ def write_xlsx(cov: Coverage, links: pd.DataFrame, path: str | Path, *, date: st
     atomic_write_bytes(path, buffer.getvalue())
 
 
+def _matrix_rows(cov: Coverage) -> Iterator[tuple[list, bool]]:
+    """The ``matrix`` sheet as ``(row, is_header)``: per parent plan, a header naming the
+    documents below it, then one row per task with each document's strength (blank: no
+    link). One block per plan keeps the sheet as large as the corpus: one column per
+    document across all plans would grow as plans times documents (and Excel stops at
+    16,384 columns)."""
+    m = cov.matrix[cov.matrix["status"] != "parent_not_loaded"]
+    for parent, block in m.groupby("parent_doc", sort=False):
+        docs = dict(zip(block["child_doc"], block["child_label"], strict=True))
+        yield ["parent_doc", "task_number", "task_heading", *docs.values()], True
+        strength = {
+            (t, d): v
+            for t, d, v in zip(block["task_id"], block["child_doc"], block["strength"], strict=True)
+        }
+        for task in block.drop_duplicates("task_id").sort_values("task_order").itertuples():
+            cells = [strength.get((task.task_id, d)) for d in docs]
+            yield [parent, task.task_number, task.task_heading, *(_cell(v) for v in cells)], False
+
+
 def _cell(value):
     """A value xlsxwriter writes as itself: numbers, text, booleans, blanks."""
+    if isinstance(value, float) and value != value:
+        return None
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return value.item() if hasattr(value, "item") else str(value)
