@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import warnings
 from pathlib import Path
 
@@ -117,3 +118,16 @@ def test_item_nodes_carry_their_own_text(graph, items) -> None:
     assert node["text"].startswith("三、") and part["text"].startswith(node["text"])
     assert "（八）全面推行清单管理制度" in part["text"]
     assert "（八）全面推行清单管理制度" not in node["text"]
+
+
+def test_json_export_keeps_every_edge_attribute(graph, tmp_path: Path) -> None:
+    """Node-link JSON names an edge's ends ``source`` and ``target``: no attribute may share
+    those names, or the export silently drops it."""
+    write_json(graph, tmp_path / "graph.json")
+    back = nx.node_link_graph(
+        json.loads((tmp_path / "graph.json").read_text("utf-8")), edges="links"
+    )
+    mention = next(d for _, _, k, d in back.edges(keys=True, data=True) if k == "mentions")
+    assert mention["found_by"] in {"quoted", "dictionary", "tfidf"}
+    reserved = {"source", "target", "key"}
+    assert not any(reserved & set(d) for *_, d in graph.edges(data=True))

@@ -132,6 +132,7 @@ def _pipeline(args: argparse.Namespace, stage: Stages) -> _Built | None:
             links = applied.links
             for warning in applied.warnings:
                 print(f"xref: warning: {warning}", file=sys.stderr)
+        del scored  # every candidate: the largest table of a build, not needed past here
     if client is not None:
         client.close()
     with stage("graph"):

@@ -18,7 +18,6 @@ depends on it): about twice as fast as the ElementTree writer on large graphs.
 from __future__ import annotations
 
 import html
-import io
 import json
 import re
 from pathlib import Path
@@ -26,13 +25,12 @@ from pathlib import Path
 import networkx as nx
 from networkx.readwrite.graphml import write_graphml_lxml
 
-from xref.io import atomic_write_bytes
+from xref.io import atomic_writer
 
 
 def write_graphml(graph: nx.MultiDiGraph, path: str | Path) -> None:
-    buf = io.BytesIO()
-    write_graphml_lxml(graph, buf, encoding="utf-8", prettyprint=True)
-    atomic_write_bytes(path, buf.getvalue())
+    with atomic_writer(path) as fh:  # networkx's lxml writer streams into the file
+        write_graphml_lxml(graph, fh, encoding="utf-8", prettyprint=True)
 
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -74,7 +72,7 @@ def write_gexf(graph: nx.MultiDiGraph, path: str | Path, *, date: str = "2000-01
     edge_keys: dict[str, tuple[str, str]] = {}
     _declare(node_keys, nodes)
     _declare(edge_keys, edges)
-    out = [
+    out = [  # the header; nodes and edges are streamed, a line each
         "<?xml version='1.0' encoding='utf-8'?>\n",
         '<gexf xmlns="http://www.gexf.net/1.2draft" version="1.2">\n',
         f'<meta lastmodifieddate="{_xml(date)}"><creator>xref</creator></meta>\n',
@@ -88,23 +86,38 @@ def write_gexf(graph: nx.MultiDiGraph, path: str | Path, *, date: str = "2000-01
         ]
         out.append("</attributes>\n")
     out.append("<nodes>\n")
-    for node, attrs in nodes:
-        label = graph.nodes[node].get("label", node)
-        out.append(
-            f'<node id="{_xml(node)}" label="{_xml(label)}">{_attvalues(node_keys, attrs)}</node>\n'
-        )
-    out.append("</nodes>\n<edges>\n")
-    for i, ((u, v, weight), attrs) in enumerate(edges):
-        w = f' weight="{float(weight)!r}"' if weight is not None else ""
-        out.append(
-            f'<edge id="{i}" source="{_xml(u)}" target="{_xml(v)}"{w}>'
-            f"{_attvalues(edge_keys, attrs)}</edge>\n"
-        )
-    out.append("</edges>\n</graph>\n</gexf>\n")
-    atomic_write_bytes(path, "".join(out).encode("utf-8"))
+    with atomic_writer(path) as fh:
+        fh.write("".join(out).encode("utf-8"))
+        for node, attrs in nodes:
+            label = graph.nodes[node].get("label", node)
+            fh.write(
+                f'<node id="{_xml(node)}" label="{_xml(label)}">'
+                f"{_attvalues(node_keys, attrs)}</node>\n".encode()
+            )
+        fh.write(b"</nodes>\n<edges>\n")
+        for i, ((u, v, weight), attrs) in enumerate(edges):
+            w = f' weight="{float(weight)!r}"' if weight is not None else ""
+            fh.write(
+                f'<edge id="{i}" source="{_xml(u)}" target="{_xml(v)}"{w}>'
+                f"{_attvalues(edge_keys, attrs)}</edge>\n".encode()
+            )
+        fh.write(b"</edges>\n</graph>\n</gexf>\n")
 
 
 def write_json(graph: nx.MultiDiGraph, path: str | Path) -> None:
-    data = nx.node_link_data(graph, edges="links")
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    atomic_write_bytes(path, text.encode("utf-8"))
+    """What ``json.dumps(nx.node_link_data(graph, edges="links"), sort_keys=True)`` gives,
+    streamed a node and an edge at a time instead of built whole in memory."""
+    dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+
+    def part(text: str) -> bytes:
+        return text.encode("utf-8")
+
+    with atomic_writer(path) as fh:
+        fh.write(part(f'{{"directed":{dumps(graph.is_directed())},"graph":{dumps(graph.graph)}'))
+        fh.write(b',"links":[')
+        for i, (u, v, k, d) in enumerate(graph.edges(keys=True, data=True)):
+            fh.write(part(("," if i else "") + dumps({**d, "source": u, "target": v, "key": k})))
+        fh.write(part(f'],"multigraph":{dumps(graph.is_multigraph())},"nodes":['))
+        for i, (n, d) in enumerate(graph.nodes(data=True)):
+            fh.write(part(("," if i else "") + dumps({**d, "id": n})))
+        fh.write(b"]}")

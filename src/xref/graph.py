@@ -19,7 +19,9 @@ edges
     ``implements``    child item -> parent task: weight (score), grade, evidence, decided_by
                       and the separate signals
     ``cites``         document -> document (or placeholder): title as written, count
-    ``mentions``      item -> term: weight, source
+    ``mentions``      item -> term: weight, found_by (quoted, dictionary or tfidf: the
+                      ``source`` column of ``terms.csv``; an edge attribute named ``source``
+                      would be overwritten by the source node in node-link JSON)
     ``responsible``   item -> unit: role
     ``located_in``    document -> region -> parent region
 
@@ -183,7 +185,11 @@ def build_graph(
 
     if terms is not None:
         _attach(
-            g, terms, "term", "mentions", lambda r: {"weight": float(r.weight), "source": r.source}
+            g,
+            terms,
+            "term",
+            "mentions",
+            lambda r: {"weight": float(r.weight), "found_by": r.source},
         )
     if units is not None:
         _attach(g, units, "unit", "responsible", lambda r: {"role": r.role})

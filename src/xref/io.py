@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 
@@ -15,14 +19,17 @@ def _umask() -> int:
     return mask
 
 
-def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file, so readers never see half a file."""
+@contextmanager
+def atomic_writer(path: str | Path) -> Iterator[BinaryIO]:
+    """A binary file that appears at ``path`` whole when the block ends, or not at all: it is
+    written as a temporary file beside it, so readers never see half a file. Large outputs
+    are streamed into it rather than built in memory first."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            yield fh
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes files private; outputs are to share
         os.replace(tmp, path)
     except BaseException:
@@ -30,7 +37,13 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
         raise
 
 
+def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (see :func:`atomic_writer`)."""
+    with atomic_writer(path) as fh:
+        fh.write(data)
+
+
 def write_csv(df: pd.DataFrame, path: str | Path) -> None:
     """A CSV for analysts: UTF-8 with BOM (Excel detects it), ``\\n`` line ends, no index."""
-    text = df.to_csv(index=False, lineterminator="\n")
-    atomic_write_bytes(path, text.encode("utf-8-sig"))
+    with atomic_writer(path) as fh, io.TextIOWrapper(fh, encoding="utf-8-sig", newline="") as text:
+        df.to_csv(text, index=False, lineterminator="\n")

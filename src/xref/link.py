@@ -193,14 +193,14 @@ def _covers(p: Metadata, a: Metadata) -> bool:
 
 @dataclass
 class ItemView:
-    """What scoring needs of one item: term counts of the whole and of each sentence, and
-    character bigram counts of the whole."""
+    """What scoring needs of one item: term counts of the whole and of each sentence (its
+    character bigrams are counted where a block needs them: kept for every item, they would
+    be most of the memory linking takes)."""
 
     doc_id: str
     item_id: str
     text: str
     counts: Counter[str]
-    chars: Counter[str]
     terms: set[str]
     quoted: set[str]
     sentences: list[tuple[str, Counter[str]]]
@@ -227,7 +227,6 @@ def _view(row, doc: Document, index: TokenIndex, key_terms: set[str]) -> ItemVie
         row.item_id,
         text.rstrip(),
         counts,
-        char_bigrams(text),
         key_terms,
         set(quoted_terms(text)),
         sentences,
@@ -294,10 +293,11 @@ class Block:
         # a word no task has weighs its corpus IDF times the square root of ``default``
         weights = {t: v * math.sqrt(local.get(t, default)) for t, v in idf.items()}
         self.words = _Space(vocab, weights, 0.0)  # a word without corpus IDF weighs nothing
-        self.chars = _Space(*_local_idf([p.chars for p in parents]))
+        chars = [char_bigrams(p.text) for p in parents]
+        self.chars = _Space(*_local_idf(chars))
         self.parents = parents
         self.items = self.words.matrix([p.counts for p in parents])
-        self.char_items = self.chars.matrix([p.chars for p in parents])
+        self.char_items = self.chars.matrix(chars)
         sentences, self.offsets = self._sentences(parents)
         self.sentences = self.words.matrix(sentences)
         keys = sorted({t for p in parents for t in p.terms})
@@ -329,7 +329,8 @@ class Block:
     def score(self, children: list[ItemView], cited: float, config: LinkConfig) -> dict:
         """Signals and score of every (child, task) pair, as ``children x tasks`` arrays."""
         lexical = _product(self.words.matrix([c.counts for c in children]), self.items)
-        chars = _product(self.chars.matrix([c.chars for c in children]), self.char_items)
+        child_chars = [char_bigrams(c.text) for c in children]
+        chars = _product(self.chars.matrix(child_chars), self.char_items)
         sentences, offsets = self._sentences(children)
         sims = _product(self.words.matrix(sentences), self.sentences)
         best = np.maximum.reduceat(np.maximum.reduceat(sims, offsets, axis=0), self.offsets, axis=1)
@@ -439,8 +440,8 @@ class BlockJob:
             yield from views
 
 
-def score_block(job: BlockJob) -> list[dict]:
-    """The best ``config.keep`` candidates of every child item in one block, as link rows
+def score_block(job: BlockJob) -> pd.DataFrame:
+    """The best ``config.keep`` candidates of every child item in one block, one row each
     with every column of :data:`LINK_COLUMNS`. A block is one parent document, so each child
     item's candidates here are all it has in that document: ranks and grades are final."""
     block = Block(job.idf, job.parents)
@@ -485,7 +486,8 @@ def score_block(job: BlockJob) -> list[dict]:
                 }
                 row["evidence"] = _evidence(row)
                 rows.append(row)
-    return rows
+    # a frame per block: a million row dicts would hold gigabytes at once
+    return pd.DataFrame(rows, columns=list(LINK_COLUMNS))
 
 
 def score_pairs(
@@ -542,10 +544,10 @@ def score_pairs(
         words = {w for v in job.views() for w in (*v.counts, *v.terms, *v.quoted)}
         job.idf = {w: idf[w] for w in sorted(words) if w in idf}
 
-    rows = [row for block in (map_blocks or map)(score_block, list(jobs.values())) for row in block]
-    if not rows:
+    blocks = [b for b in (map_blocks or map)(score_block, list(jobs.values())) if len(b)]
+    if not blocks:
         return pd.DataFrame(columns=list(LINK_COLUMNS))
-    scored = pd.DataFrame(rows, columns=list(LINK_COLUMNS))
+    scored = pd.concat(blocks, ignore_index=True)
     scored = scored.sort_values([*_QUESTION, "rank"], kind="mergesort")
     return scored.reset_index(drop=True)
 
