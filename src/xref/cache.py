@@ -60,9 +60,6 @@ class TokenCache:
     def put(self, key: str, ends: array) -> None:
         self._db.execute("INSERT OR REPLACE INTO tokens VALUES (?, ?)", (key, ends.tobytes()))
 
-    def flush(self) -> None:
-        self._db.commit()
-
     def close(self) -> None:
         self._db.commit()
         self._db.close()

@@ -33,7 +33,7 @@ from xref.gazetteer import gazetteer
 from xref.graph import doc_metadata, doc_node, item_node
 from xref.link import CHILD_KINDS, PARENT_KINDS, STRONG_GRADES, region_chain, relation
 from xref.resources import data_rows, word_set
-from xref.types import LEVELS, Metadata
+from xref.types import LEVELS, Metadata, level_rank
 
 PARENT_PLAN_KINDS = ("plan", "implementation_opinions")
 DISTRICT = LEVELS.index("district")  # plans above this level are parents by default
@@ -106,7 +106,7 @@ def kind_labels() -> dict[str, str]:
 
 
 def _rank(meta: Metadata) -> int:
-    return LEVELS.index(meta.level) if meta.level in LEVELS else len(LEVELS)
+    return level_rank(meta.level, unknown=len(LEVELS))  # unknown: below every level
 
 
 def _year(meta: Metadata) -> int | None:

@@ -49,7 +49,7 @@ from xref.decisions import fingerprint
 from xref.gazetteer import gazetteer
 from xref.segment import Segmenter, quoted_terms
 from xref.terms import TokenIndex, corpus_segmenter, indexed
-from xref.types import LEVELS, Corpus, Document, Metadata
+from xref.types import Corpus, Document, Metadata, level_rank
 
 CHILD_KINDS = ("task", "measure", "reported_work")
 GRADES = ("verbatim", "adapted", "partial", "thematic")  # strongest first
@@ -130,17 +130,14 @@ def _chain(region: str | None, parent_region: str | None) -> tuple[str, ...]:
     return tuple(d.name for d in gazetteer().chain(division))
 
 
-def _rank(meta: Metadata) -> int:
-    return LEVELS.index(meta.level) if meta.level in LEVELS else -1
-
-
 def relation(child: Metadata, parent: Metadata, *, cites: bool = False) -> str:
     """Why ``child`` may implement ``parent`` (``"higher_level+cites"``...), or ``""``."""
     in_chain = parent.level == "national" or parent.region in region_chain(child)
     if not in_chain:
         return ""  # never across regions
     reasons = []
-    if 0 <= _rank(parent) < _rank(child):
+    # a document of unknown level is nobody's higher level, and has none above it
+    if 0 <= level_rank(parent.level, unknown=-1) < level_rank(child.level, unknown=-1):
         reasons.append("higher_level")
     if cites:
         reasons.append("cites")
@@ -552,8 +549,9 @@ def score_pairs(
     return scored.reset_index(drop=True)
 
 
-def _kept(score: float, best: float, rank: int, config: LinkConfig) -> bool:
-    return score >= config.threshold and score >= config.relative * best and rank <= config.cap
+def _kept(score, best, rank, config: LinkConfig):
+    """Whether candidates are kept: numbers, or pandas Series element by element."""
+    return (score >= config.threshold) & (score >= config.relative * best) & (rank <= config.cap)
 
 
 def select(scored: pd.DataFrame, config: LinkConfig | None = None) -> pd.DataFrame:
@@ -563,10 +561,7 @@ def select(scored: pd.DataFrame, config: LinkConfig | None = None) -> pd.DataFra
     if scored.empty:
         return scored
     best = scored.groupby(list(_QUESTION))["score"].transform("max")
-    keep = (scored["score"] >= config.threshold) & (scored["score"] >= config.relative * best)
-    kept = scored[keep]
-    kept = kept[kept.groupby(list(_QUESTION)).cumcount() < config.cap]
-    return kept.reset_index(drop=True)
+    return scored[_kept(scored["score"], best, scored["rank"], config)].reset_index(drop=True)
 
 
 def find_links(

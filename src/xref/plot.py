@@ -309,17 +309,24 @@ def years_figure(cov, parent: str, *, max_regions: int = MAX_REGIONS):
     return fig
 
 
-def save_figure(fig, path) -> None:
-    """Save a figure byte for byte reproducibly (no timestamp, fixed SVG ids), atomically."""
+def figure_bytes(fig, fmt: str) -> bytes:
+    """A figure as ``png`` or ``svg`` bytes, byte for byte reproducible (no timestamp, fixed
+    SVG ids)."""
     import io as _io
-    from pathlib import Path
 
     import matplotlib.pyplot as plt
 
-    path = Path(path)
     buffer = _io.BytesIO()
-    fmt = path.suffix.lstrip(".")
     metadata = {"Date": None} if fmt == "svg" else {"Software": None} if fmt == "png" else {}
     with plt.rc_context({"svg.hashsalt": "xref", **cjk_rc()}):
         fig.savefig(buffer, format=fmt, dpi=150, metadata=metadata)
-    atomic_write_bytes(path, buffer.getvalue())
+    return buffer.getvalue()
+
+
+def save_figure(fig, path) -> bytes:
+    """Save a figure (format from the suffix) atomically; returns the bytes written."""
+    from pathlib import Path
+
+    data = figure_bytes(fig, Path(path).suffix.lstrip("."))
+    atomic_write_bytes(path, data)
+    return data

@@ -25,6 +25,7 @@ from xref.io import atomic_write_bytes, write_csv
 from xref.plot import (
     MAX_PANELS,
     draw_task_coverage,
+    figure_bytes,
     heatmap_figure,
     save_figure,
     years_figure,
@@ -57,12 +58,6 @@ def _e(value) -> str:
 
 def _anchor(*parts: str) -> str:
     return "c" + hashlib.sha1("/".join(parts).encode("utf-8")).hexdigest()[:12]
-
-
-def _png(fig) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
-    return buffer.getvalue()
 
 
 def _table(df: pd.DataFrame, table_id: str, css: str = "") -> str:
@@ -142,6 +137,12 @@ def _evidence(cov: Coverage, by_pair: dict[tuple, tuple], parent: str) -> str:
     return "".join(out)
 
 
+def detailed_plans(cov: Coverage) -> pd.DataFrame:
+    """The loaded parent plans the page and the per-plan figures detail: those the heatmap
+    draws. A page holding every plan of a province would not open."""
+    return cov.parents[~cov.parents["missing"].astype(bool)].head(MAX_PANELS)
+
+
 def render_html(
     cov: Coverage,
     links: pd.DataFrame,
@@ -155,7 +156,7 @@ def render_html(
         import matplotlib.pyplot as plt
 
         figure = heatmap_figure(cov)
-        heatmap = _png(figure)
+        heatmap = figure_bytes(figure, "png")
         plt.close(figure)
     image = base64.b64encode(heatmap).decode("ascii")
     by_pair = {
@@ -173,8 +174,7 @@ def render_html(
         f'<img id="heatmap" alt="coverage heatmap" src="data:image/png;base64,{image}">',
     ]
     loaded = cov.parents[~cov.parents["missing"].astype(bool)]
-    # the plans the heatmap draws; a page holding every plan of a province would not open
-    for block in loaded.head(MAX_PANELS).itertuples(index=False):
+    for block in detailed_plans(cov).itertuples(index=False):
         pid = block.parent_doc
         tasks = cov.tasks[cov.tasks["parent_doc"] == pid]
         gaps = cov.gaps[cov.gaps["parent_doc"] == pid]
@@ -331,13 +331,12 @@ def write_report(
         write_csv(table, out / name)
         written.append(out / name)
     heatmap = heatmap_figure(cov)
-    for name in ("heatmap.png", "heatmap.svg"):
-        save_figure(heatmap, out / name)
-        written.append(out / name)
+    png = save_figure(heatmap, out / "heatmap.png")
+    save_figure(heatmap, out / "heatmap.svg")
+    written += [out / "heatmap.png", out / "heatmap.svg"]
     plt.close(heatmap)
-    page = render_html(cov, links, title=title, heatmap=(out / "heatmap.png").read_bytes())
-    loaded = cov.parents[~cov.parents["missing"].astype(bool)]
-    for block in loaded.head(MAX_PANELS).itertuples(index=False):
+    page = render_html(cov, links, title=title, heatmap=png)
+    for block in detailed_plans(cov).itertuples(index=False):
         ax = draw_task_coverage(cov, block.parent_doc)
         years = years_figure(cov, block.parent_doc)
         for fig, stem in ((ax.figure, "coverage_bars"), (years, "coverage_years")):

@@ -15,6 +15,13 @@ LEVELS = ("national", "province", "city", "district")
 """Administrative levels, highest first. ``province`` covers provinces and autonomous
 regions; the four municipalities (北京/天津/上海/重庆) are ``city``."""
 
+
+def level_rank(level: str | None, *, unknown: int) -> int:
+    """A level's place in :data:`LEVELS` (0 = national), ``unknown`` for any other value:
+    each caller says where a document of unknown level stands."""
+    return LEVELS.index(level) if level in LEVELS else unknown
+
+
 KINDS = (
     "plan",
     "implementation_opinions",
