@@ -13,7 +13,7 @@ from conftest import RAW, ROOT
 import xref
 from xref.cache import TokenCache
 from xref.cli import main
-from xref.engine import partitions
+from xref.parallel import partitions
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate import documents
@@ -39,6 +39,45 @@ def test_dask_engine_matches_local(corpus_with_generated: Path, tmp_path: Path) 
     assert main(["build", str(corpus_with_generated), "-o", str(dask), "--engine", "dask"]) == 0
     for name in COMPARED:
         assert (local / name).read_bytes() == (dask / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("backend", ["jieba", "rjieba"])
+def test_segmenting_on_workers_gives_the_same_tokens(
+    corpus_with_generated: Path, tmp_path: Path, backend: str
+) -> None:
+    if backend == "rjieba":
+        pytest.importorskip("rjieba")
+    mixed = xref.load_corpus(corpus_with_generated)
+    texts = [doc.text for doc in mixed]
+    alone = xref.corpus_segmenter(mixed, backend=backend)
+    expected = [alone.tokenize(t) for t in texts]
+    cache = TokenCache(tmp_path)
+    shared = xref.corpus_segmenter(mixed, backend=backend, cache=cache)
+    shared.tokenize_all(texts, jobs=2, part_chars=20_000)
+    assert [shared.tokenize(t) for t in texts] == expected
+    assert cache.misses == len(set(texts))  # cut on the workers, stored by this process
+    cache.close()
+    again = xref.corpus_segmenter(mixed, backend=backend, cache=TokenCache(tmp_path))
+    again.tokenize_all(texts, jobs=2, part_chars=20_000)
+    assert [again.tokenize(t) for t in texts] == expected
+    assert (again.cache.hits, again.cache.misses) == (len(set(texts)), 0)
+
+
+def test_outputs_do_not_depend_on_the_number_of_processes(
+    corpus_with_generated: Path, tmp_path: Path
+) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert (
+        main(["build", str(corpus_with_generated), "-o", str(one), "--no-cache", "--jobs", "1"])
+        == 0
+    )
+    assert (
+        main(["build", str(corpus_with_generated), "-o", str(two), "--no-cache", "--jobs", "2"])
+        == 0
+    )
+    for path in sorted(one.rglob("*")):
+        if path.is_file():
+            assert path.read_bytes() == (two / path.relative_to(one)).read_bytes(), path.name
 
 
 def test_partitions_keep_order_and_everything() -> None:

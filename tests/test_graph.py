@@ -10,6 +10,9 @@ import matplotlib
 import networkx as nx
 import pytest
 from conftest import seed
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from networkx.readwrite.graphml import write_graphml_lxml
 
 import xref
 from xref.export import write_gexf, write_graphml, write_json
@@ -93,6 +96,45 @@ def test_exports_load_back_and_are_deterministic(graph, tmp_path: Path) -> None:
         __import__("json").loads((tmp_path / "g.json").read_text()), edges="links"
     )
     assert back.number_of_edges() == graph.number_of_edges()
+
+
+def _networkx_graphml(graph: nx.MultiDiGraph, path: Path) -> bytes:
+    with path.open("wb") as fh:
+        write_graphml_lxml(graph.copy(), fh, encoding="utf-8", prettyprint=True)
+    return path.read_bytes()
+
+
+def test_graphml_is_byte_for_byte_networkx(graph, tmp_path: Path) -> None:
+    write_graphml(graph, tmp_path / "ours.graphml")
+    ours = (tmp_path / "ours.graphml").read_bytes()
+    assert ours == _networkx_graphml(graph, tmp_path / "nx.graphml")
+
+
+_TEXT = st.text("ab &<>\"'\n\r\t市场监管\u3000𠀀", max_size=6)
+_VALUE = st.one_of(_TEXT, st.integers(-9, 9), st.floats(allow_nan=False), st.booleans())
+_ATTRS = st.dictionaries(st.sampled_from(["type", "a", "w"]), _VALUE, max_size=3)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    graph_attrs=st.dictionaries(st.sampled_from(["name", "b"]), _VALUE, max_size=2),
+    nodes=st.dictionaries(_TEXT, _ATTRS, max_size=5),
+    edges=st.lists(st.tuples(st.integers(0, 4), st.integers(0, 4), _TEXT, _ATTRS), max_size=6),
+)
+def test_graphml_equals_networkx_on_awkward_graphs(
+    tmp_path_factory, graph_attrs, nodes, edges
+) -> None:
+    """Escaping (quotes, newlines and tabs in attributes, \\r in text), empty elements, a name
+    seen with two types, graph attributes: the same bytes as networkx's writer."""
+    graph = nx.MultiDiGraph(**graph_attrs)
+    graph.add_nodes_from(nodes.items())
+    names = list(nodes)
+    for u, v, key, attrs in edges:
+        if names:
+            graph.add_edge(names[u % len(names)], names[v % len(names)], key=key, **attrs)
+    folder = tmp_path_factory.mktemp("graphml")
+    write_graphml(graph, folder / "ours.graphml")
+    assert (folder / "ours.graphml").read_bytes() == _networkx_graphml(graph, folder / "nx")
 
 
 def test_subgraph_figure_renders_chinese_without_touching_global_settings(

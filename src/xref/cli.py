@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,8 +29,9 @@ from xref.evaluate import GoldError, evaluate, read_gold
 from xref.export import write_gexf, write_graphml, write_json
 from xref.graph import build_graph
 from xref.io import write_csv
-from xref.link import LINK_COLUMNS, LinkConfig, score_pairs, select
+from xref.link import LINK_COLUMNS, BlockJob, LinkConfig, score_pairs, select
 from xref.manifest import ManifestError
+from xref.parallel import available_cores, fork_map
 from xref.report import write_report
 from xref.segment import BACKENDS
 from xref.timing import Stages
@@ -80,6 +82,13 @@ def _default_cache(args: argparse.Namespace) -> Path:
     return Path(args.corpus).resolve().parent / "interim"
 
 
+def _local_map(args: argparse.Namespace) -> Callable | None:
+    """Link blocks on ``--jobs`` forked processes (None: in this process)."""
+    if args.jobs <= 1:
+        return None
+    return lambda fn, jobs: fork_map(fn, jobs, args.jobs, cost=BlockJob.cost)
+
+
 def _pipeline(args: argparse.Namespace, stage: Stages) -> _Built | None:
     with stage("load"):
         corpus = _load(args)
@@ -100,8 +109,8 @@ def _pipeline(args: argparse.Namespace, stage: Stages) -> _Built | None:
         segmenter = xref.corpus_segmenter(corpus, backend=args.segmenter, cache=cache)
         if client is not None:
             engine.segment(client, corpus, segmenter)
-        for doc in corpus:  # every text segmented here, once; later stages reuse the tokens
-            segmenter.tokenize(doc.text)
+        # every text segmented here, once; later stages reuse the tokens
+        segmenter.tokenize_all((doc.text for doc in corpus), jobs=args.jobs)
         if cache is not None:
             cache.close()
             print(
@@ -124,7 +133,7 @@ def _pipeline(args: argparse.Namespace, stage: Stages) -> _Built | None:
             items,
             segmenter=segmenter,
             terms=terms,
-            map_blocks=engine.block_mapper(client) if client is not None else None,
+            map_blocks=engine.block_mapper(client) if client is not None else _local_map(args),
         )
         links = select(scored)
         if decisions is not None:
@@ -284,6 +293,13 @@ def parser() -> argparse.ArgumentParser:
             choices=("local", "dask"),
             default="local",
             help="where segmentation and linking run: this process (default) or a dask cluster",
+        )
+        command.add_argument(
+            "--jobs",
+            type=int,
+            default=available_cores(),
+            help="processes for segmentation and linking with the local engine "
+            "(default: this machine's cores, here %(default)s; outputs do not depend on it)",
         )
         command.add_argument(
             "--scheduler",

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import cache
 
+from xref.parallel import partitions
 from xref.segment import Segmenter
 from xref.types import Corpus
 
@@ -41,22 +42,10 @@ def _segment(texts: Sequence[str], extra_terms: tuple[str, ...], backend: str) -
     return [segmenter.tokenize(text) for text in texts]
 
 
-def partitions(texts: list[str], size: int = PARTITION_CHARS) -> list[list[str]]:
-    """Consecutive runs of texts of about ``size`` characters each."""
-    out, current, n = [], [], 0
-    for text in texts:
-        current.append(text)
-        n += len(text)
-        if n >= size:
-            out.append(current)
-            current, n = [], 0
-    return [*out, current] if current else out
-
-
 def segment(client, corpus: Corpus, segmenter: Segmenter) -> None:
     """Segment every document on the cluster; ``segmenter`` then holds all the tokens."""
     texts = list(dict.fromkeys(doc.text for doc in corpus))
-    parts = partitions(texts)
+    parts = partitions(texts, PARTITION_CHARS)
     futures = client.map(
         _segment, parts, extra_terms=segmenter.extra_terms, backend=segmenter.backend
     )

@@ -436,6 +436,10 @@ class BlockJob:
         for *_, views in self.children:
             yield from views
 
+    def cost(self) -> int:
+        """Pairs to score: to start the longest blocks first."""
+        return len(self.parents) * sum(len(views) for *_, views in self.children)
+
 
 def score_block(job: BlockJob) -> pd.DataFrame:
     """The best ``config.keep`` candidates of every child item in one block, one row each

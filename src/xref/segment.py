@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple, overload
 
 from xref.cache import TokenCache, content_key
+from xref.parallel import fork_map, partitions
 from xref.resources import data_lines
 
 _SEPARATORS = re.compile(r"[、·・\s]")
@@ -27,6 +28,9 @@ _QUOTED_OK = re.compile(r"[\u4e00-\u9fffA-Za-z0-9+、·]+")
 _DIGIT = re.compile(r"\d")
 _RUNS = re.compile(r"[^\W\d_]+|\d+(?:\.\d+)?|\W|_")  # letters, numbers, each sign
 QUOTED_MAX = 12  # longer quotations are slogans or sentences, not terms
+# characters of uncut text per worker task: below this, starting processes costs more than
+# it saves
+PARALLEL_CHARS = 500_000
 
 
 def canonical_term(term: str) -> str:
@@ -182,16 +186,24 @@ class Segmenter:
             s = e
         return out
 
-    def _base(self, text: str) -> list[tuple[str, int, int]]:
-        """The backend's tokens, from the persistent cache when it has them."""
-        if self.cache is None:
-            return self.cut(text)
-        key = content_key(self.fingerprint, text)
-        ends = self.cache.get(key)
+    def _key(self, text: str) -> str:
+        return content_key(self.fingerprint, text)
+
+    def cut_ends(self, text: str) -> array:
+        """The end offsets of the backend's tokens: all a text's base tokens are (each starts
+        where the one before it ends), and what the cache and worker processes hand back."""
+        return array("I", [e for _, _, e in self.cut(text)])
+
+    def _base(self, text: str, ends: array | None = None) -> list[tuple[str, int, int]]:
+        """The backend's tokens: from ``ends`` when the text was cut elsewhere, else from the
+        persistent cache when it has them, else cut here."""
+        if ends is None and self.cache is not None:
+            key = self._key(text)
+            if (ends := self.cache.get(key)) is None:
+                ends = self.cut_ends(text)
+                self.cache.put(key, ends)
         if ends is None:
-            tokens = self.cut(text)
-            self.cache.put(key, array("I", (e for _, _, e in tokens)))
-            return tokens
+            return self.cut(text)
         starts = [0, *ends[:-1]]
         return [(text[s:e], s, e) for s, e in zip(starts, ends, strict=True)]
 
@@ -199,11 +211,45 @@ class Segmenter:
         """Take the tokens of ``text`` segmented elsewhere (by the same vocabulary)."""
         self._memo[text] = tokens
 
+    def tokenize_all(
+        self, texts: Iterable[str], *, jobs: int = 1, part_chars: int = PARALLEL_CHARS
+    ) -> None:
+        """Segment every text not segmented yet; with ``jobs`` > 1 the backend's cuts of the
+        texts the cache does not hold run on that many processes (:mod:`xref.parallel`), in
+        parts of about ``part_chars`` characters. The tokens are the same whatever ``jobs``
+        is."""
+        todo = [t for t in dict.fromkeys(texts) if t not in self._memo]
+        ends: dict[str, array] = {}
+        if jobs > 1:
+            if self.cache is not None:
+                for text in todo:
+                    if (found := self.cache.get(self._key(text))) is not None:
+                        ends[text] = found
+            missing = [t for t in todo if t not in ends]
+            if sum(map(len, missing)) >= part_chars:
+                _ = self.tokenizer  # loaded once, here: the forked workers inherit it
+                parts = partitions(missing, part_chars)
+                for part, part_ends in zip(
+                    parts, fork_map(self._cut_all, parts, jobs, cost=_chars), strict=True
+                ):
+                    for text, e in zip(part, part_ends, strict=True):
+                        ends[text] = e
+                        if self.cache is not None:
+                            self.cache.put(self._key(text), e)
+        for text in todo:
+            self._memo[text] = self._tokens(text, ends.get(text))
+
+    def _cut_all(self, texts: list[str]) -> list[array]:
+        return [self.cut_ends(t) for t in texts]
+
     def tokenize(self, text: str) -> Tokens:
         """Tokens of ``text`` with their offsets; the corpus's terms come out whole."""
-        if (cached := self._memo.get(text)) is not None:
-            return cached
-        base = self._base(text)
+        if (cached := self._memo.get(text)) is None:
+            cached = self._memo[text] = self._tokens(text)
+        return cached
+
+    def _tokens(self, text: str, ends: array | None = None) -> Tokens:
+        base = self._base(text, ends)
         phrases = self._phrases.finditer(text) if self._phrases is not None else ()
         if spans := [m.span() for m in phrases]:
             base = _overlay(text, base, spans)
@@ -213,11 +259,13 @@ class Segmenter:
             if (c := canonical.get(word)) is None:
                 c = canonical[word] = canonical_term(word)
             words.append(c)
-        tokens = Tokens(
+        return Tokens(
             words, array("I", [s for _, s, _ in base]), array("I", [e for _, _, e in base])
         )
-        self._memo[text] = tokens
-        return tokens
+
+
+def _chars(texts: list[str]) -> int:
+    return sum(map(len, texts))
 
 
 def _overlay(
