@@ -91,3 +91,17 @@ def test_a_page_that_is_only_chrome_loads_with_a_warning(tmp_path: Path) -> None
     assert doc.text == ""
     assert doc.warnings[0].startswith("no text left after removing web-page chrome")
     assert [r.text for r in doc.removed] == ["分享到：", "点击排行"]
+
+
+def test_loading_on_several_processes_gives_the_same_corpus(
+    messy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (messy / "dup").mkdir()
+    shutil.copy(RAW / f"{seed('001')}.txt", messy / "dup")
+    monkeypatch.setattr("xref.corpus.FILES_PER_TASK", 2)  # several tasks even here
+    one, two = xref.load_corpus(messy, jobs=1), xref.load_corpus(messy, jobs=2)
+    assert [(d.doc_id, d.text, d.meta, d.warnings) for d in two] == [
+        (d.doc_id, d.text, d.meta, d.warnings) for d in one
+    ]
+    assert two.problems == one.problems
+    assert {p.problem for p in two.problems} >= {"duplicate_id", "empty"}

@@ -16,6 +16,7 @@ import argparse
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import networkx as nx
@@ -31,8 +32,8 @@ from xref.graph import build_graph
 from xref.io import write_csv
 from xref.link import LINK_COLUMNS, BlockJob, LinkConfig, score_pairs, select
 from xref.manifest import ManifestError
-from xref.parallel import available_cores, fork_map
-from xref.report import write_report
+from xref.parallel import alongside, available_cores, fork_map
+from xref.report import write_report, write_xlsx
 from xref.segment import BACKENDS
 from xref.timing import Stages
 
@@ -41,7 +42,7 @@ DECISIONS_PATH = Path("annotations") / "links.csv"
 
 def _load(args: argparse.Namespace) -> xref.Corpus | None:
     try:
-        corpus = xref.load_corpus(args.corpus, manifest=args.manifest)
+        corpus = xref.load_corpus(args.corpus, manifest=args.manifest, jobs=args.jobs)
     except (FileNotFoundError, ManifestError) as exc:
         print(f"xref: error: {exc}", file=sys.stderr)
         return None
@@ -156,29 +157,51 @@ def _pipeline(args: argparse.Namespace, stage: Stages) -> _Built | None:
     return _Built(corpus, items, terms, facts, links, graph)
 
 
-def _coverage(args: argparse.Namespace, built: _Built, stage: Stages) -> int:
+def _coverage(args: argparse.Namespace, built: _Built, stage: Stages) -> xref.Coverage | None:
     with stage("coverage"):
         try:
-            cov = xref.coverage(built.graph, args.parent, targets=built.facts["targets"])
+            return xref.coverage(built.graph, args.parent, targets=built.facts["targets"])
         except ValueError as exc:
             print(f"xref: error: {exc}", file=sys.stderr)
-            return 2
-    with stage("report"):
-        title = " · ".join(cov.parents.loc[~cov.parents["missing"], "title"]) or "xref coverage"
-        write_report(
-            cov,
-            built.links[list(LINK_COLUMNS)],
-            args.out,
-            date=built.date,
-            title=f"覆盖分析 {title}",
-        )
+            return None
+
+
+def _write_report(
+    args: argparse.Namespace, built: _Built, cov: xref.Coverage, *, workbook: bool = True
+) -> None:
+    title = " · ".join(cov.parents.loc[~cov.parents["missing"], "title"]) or "xref coverage"
+    links = built.links[list(LINK_COLUMNS)]
+    write_report(
+        cov, links, args.out, date=built.date, title=f"覆盖分析 {title}", workbook=workbook
+    )
+
+
+def _write_tables(args: argparse.Namespace, built: _Built, cov: xref.Coverage) -> None:
+    """The workbook, the CSV tables and the graph files."""
+    out = Path(args.out)
+    write_xlsx(cov, built.links[list(LINK_COLUMNS)], out / "coverage.xlsx", date=built.date)
+    tables = {
+        "documents.csv": xref.documents_frame(built.corpus),
+        "problems.csv": xref.problems_frame(built.corpus),
+        "items.csv": built.items,
+        "terms.csv": built.terms,
+        **{f"{name}.csv": table for name, table in built.facts.items()},
+        "links.csv": built.links[list(LINK_COLUMNS)],
+    }
+    for name, table in tables.items():
+        write_csv(table, out / name)
+    write_graphml(built.graph, out / "graph.graphml")
+    write_gexf(built.graph, out / "graph.gexf", date=built.date)
+    write_json(built.graph, out / "graph.json")
+
+
+def _say_coverage(args: argparse.Namespace, cov: xref.Coverage) -> None:
     n_gaps = int((cov.matrix["status"] == "gap").sum())
     print(
         f"xref: coverage of {len(cov.parents)} parent plan(s): {n_gaps} gap cell(s), "
         f"{len(cov.orphans)} orphan item(s) -> {args.out}/report.html",
         file=sys.stderr,
     )
-    return 0
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -186,33 +209,29 @@ def _build(args: argparse.Namespace) -> int:
     built = _pipeline(args, stage)
     if built is None:
         return 2
-    corpus, items, links, graph = built.corpus, built.items, built.links, built.graph
-    out = Path(args.out)
-    if (status := _coverage(args, built, stage)) != 0:
-        return status
+    if (cov := _coverage(args, built, stage)) is None:
+        return 2
+    # the figures and page, and the workbook, tables and graph files, are independent and
+    # take about as long: with --jobs > 1 a forked process draws the figures while this one
+    # writes the files that read the whole graph (not after dask, whose client may leave
+    # threads behind: forking then is unsafe)
     with stage("write"):
-        tables = {
-            "documents.csv": xref.documents_frame(corpus),
-            "problems.csv": xref.problems_frame(corpus),
-            "items.csv": items,
-            "terms.csv": built.terms,
-            **{f"{name}.csv": table for name, table in built.facts.items()},
-            "links.csv": links[list(LINK_COLUMNS)],
-        }
-        for name, table in tables.items():
-            write_csv(table, out / name)
-        write_graphml(graph, out / "graph.graphml")
-        write_gexf(graph, out / "graph.gexf", date=built.date)
-        write_json(graph, out / "graph.json")
+        alongside(
+            partial(_write_report, args, built, cov, workbook=False),
+            partial(_write_tables, args, built, cov),
+            args.jobs if args.engine == "local" else 1,
+        )
+    _say_coverage(args, cov)
     if args.timings:
         stage.write(args.timings)
 
+    corpus = built.corpus
     n_warn = sum(bool(d.warnings) for d in corpus)
     print(
         f"xref: {len(corpus)} document(s) loaded from {args.corpus}, "
         f"{len(corpus.problems)} problem(s), {n_warn} document(s) with warnings, "
-        f"{len(items)} items, {len(links)} implements links, {graph.number_of_nodes()} graph nodes "
-        f"-> {out}/",
+        f"{len(built.items)} items, {len(built.links)} implements links, "
+        f"{built.graph.number_of_nodes()} graph nodes -> {args.out}/",
         file=sys.stderr,
     )
     if args.strict and corpus.problems:
@@ -224,7 +243,12 @@ def _build(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     stage = Stages()
     built = _pipeline(args, stage)
-    return 2 if built is None else _coverage(args, built, stage)
+    if built is None or (cov := _coverage(args, built, stage)) is None:
+        return 2
+    with stage("write"):
+        _write_report(args, built, cov)
+    _say_coverage(args, cov)
+    return 0
 
 
 def _evaluate(args: argparse.Namespace) -> int:
@@ -239,7 +263,13 @@ def _evaluate(args: argparse.Namespace) -> int:
         print(f"xref: error: {exc}", file=sys.stderr)
         return 2
     # rank every candidate, not only the few a build keeps, so MAP sees the whole ranking
-    ranked = score_pairs(corpus, items, segmenter=segmenter, config=LinkConfig(keep=None))
+    ranked = score_pairs(
+        corpus,
+        items,
+        segmenter=segmenter,
+        config=LinkConfig(keep=None),
+        map_blocks=_local_map(args),
+    )
     result = evaluate(ranked, gold)
     with pd.option_context(
         "display.width", 200, "display.max_columns", 20, "display.max_colwidth", 120
@@ -295,13 +325,6 @@ def parser() -> argparse.ArgumentParser:
             help="where segmentation and linking run: this process (default) or a dask cluster",
         )
         command.add_argument(
-            "--jobs",
-            type=int,
-            default=available_cores(),
-            help="processes for segmentation and linking with the local engine "
-            "(default: this machine's cores, here %(default)s; outputs do not depend on it)",
-        )
-        command.add_argument(
             "--scheduler",
             help="with --engine dask: the scheduler's address (default: a local cluster)",
         )
@@ -325,6 +348,14 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--gold", required=True, help="gold links CSV (see data/annotations/README.md)")
     e.add_argument("--manifest", help="metadata manifest CSV")
     e.add_argument("-o", "--out", help="also write evaluation CSVs to this folder")
+    for command in (b, r, e):
+        command.add_argument(
+            "--jobs",
+            type=int,
+            default=available_cores(),
+            help="processes for loading, segmentation and linking with the local engine "
+            "(default: this machine's cores, here %(default)s; outputs do not depend on it)",
+        )
     e.set_defaults(func=_evaluate)
     return p
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -10,9 +11,11 @@ from xref.decode import DecodeError, decode_bytes
 from xref.manifest import read_manifest
 from xref.metadata import infer_metadata
 from xref.normalize import normalize
+from xref.parallel import fork_map
 from xref.types import METADATA_FIELDS, Corpus, Document, Problem
 
 MANIFEST_NAME = "corpus.csv"
+FILES_PER_TASK = 50  # files a worker loads per task, when loading on several processes
 DOCUMENT_COLUMNS = (
     "doc_id",
     *METADATA_FIELDS,
@@ -63,12 +66,25 @@ def load_document(
     )
 
 
-def load_corpus(path: str | Path, *, manifest: str | Path | None = None) -> Corpus:
+def _load_files(files: list[Path], overrides: dict) -> list[Document | Problem]:
+    out: list[Document | Problem] = []
+    for file in files:
+        try:
+            out.append(load_document(file, overrides=overrides.get(file.stem)))
+        except DecodeError as exc:
+            out.append(Problem(str(file), exc.problem, exc.detail))
+        except OSError as exc:
+            out.append(Problem(str(file), "unreadable", exc.strerror or str(exc)))
+    return out
+
+
+def load_corpus(path: str | Path, *, manifest: str | Path | None = None, jobs: int = 1) -> Corpus:
     """Load every ``*.txt`` file under ``path`` (recursively); the file stem is the ``doc_id``.
 
     Files that are empty, binary or undecodable are skipped and listed in ``Corpus.problems``
     with the reason; the others still load. ``manifest`` defaults to :func:`find_manifest`;
-    a malformed manifest raises :class:`~xref.manifest.ManifestError`.
+    a malformed manifest raises :class:`~xref.manifest.ManifestError`. ``jobs`` > 1 loads
+    files on that many processes (:mod:`xref.parallel`); the corpus is the same.
     """
     root = Path(path)
     if not root.is_dir():
@@ -76,25 +92,24 @@ def load_corpus(path: str | Path, *, manifest: str | Path | None = None) -> Corp
     manifest_path = Path(manifest) if manifest else find_manifest(root)
     overrides = read_manifest(manifest_path) if manifest_path else {}
 
-    documents: dict[str, Document] = {}
-    problems: list[Problem] = []
     files = sorted(
         p
         for p in root.rglob("*.txt")
         if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
     )
-    for file in files:
+    parts = [files[i : i + FILES_PER_TASK] for i in range(0, len(files), FILES_PER_TASK)]
+    loaded = fork_map(partial(_load_files, overrides=overrides), parts, jobs)
+    documents: dict[str, Document] = {}
+    problems: list[Problem] = []
+    for file, result in zip(files, (r for part in loaded for r in part), strict=True):
         doc_id = file.stem
         if doc_id in documents:
             first = documents[doc_id].path
             problems.append(Problem(str(file), "duplicate_id", f"{doc_id!r} is already {first}"))
-            continue
-        try:
-            documents[doc_id] = load_document(file, overrides=overrides.get(doc_id))
-        except DecodeError as exc:
-            problems.append(Problem(str(file), exc.problem, exc.detail))
-        except OSError as exc:
-            problems.append(Problem(str(file), "unreadable", exc.strerror or str(exc)))
+        elif isinstance(result, Problem):
+            problems.append(result)
+        else:
+            documents[doc_id] = result
     for doc_id in sorted(set(overrides) - set(documents)):
         problems.append(
             Problem(

@@ -60,8 +60,10 @@ def extract(corpus: Corpus, *, segmenter: Segmenter | None = None) -> pd.DataFra
     terms, actions = item_terms(corpus, items, segmenter=segmenter)
     keys = list(zip(items["doc_id"], items["item_id"], strict=True))
     items["actions"] = [";".join(actions[k]) for k in keys]
-    per_item = terms.groupby(["doc_id", "item_id"], sort=False)["term"].agg(";".join)
-    items["terms"] = [per_item.get(k, "") for k in keys]
+    per_item: dict[tuple[str, str], list[str]] = {}
+    for doc_id, item_id, term in zip(terms["doc_id"], terms["item_id"], terms["term"], strict=True):
+        per_item.setdefault((doc_id, item_id), []).append(term)
+    items["terms"] = [";".join(per_item.get(k, ())) for k in keys]
     return items
 
 

@@ -64,6 +64,31 @@ def fork_map(fn: Callable, jobs: Sequence, workers: int, *, cost: Callable | Non
         _WORK = None
 
 
+def alongside(background: Callable[[], Any], foreground: Callable[[], Any], workers: int) -> None:
+    """Run ``background`` in a forked process while ``foreground`` runs in this one (both
+    here, one after the other, when ``workers`` is 1 or fork is unavailable). The work
+    that reads the most of this process's memory belongs in the foreground: a forked
+    process copies every page it touches."""
+    global _WORK
+    if workers <= 1 or not can_fork():
+        background()
+        foreground()
+        return
+    _WORK = (_call, [background])
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(1, mp_context=context, initializer=_single_threaded) as pool:
+            future = pool.submit(_run, 0)
+            foreground()
+            future.result()
+    finally:
+        _WORK = None
+
+
+def _call(fn: Callable[[], Any]) -> Any:
+    return fn()
+
+
 def partitions(texts: list[str], size: int) -> list[list[str]]:
     """Consecutive runs of texts of about ``size`` characters each."""
     out, current, n = [], [], 0

@@ -311,9 +311,16 @@ def _cell(value):
 
 
 def write_report(
-    cov: Coverage, links: pd.DataFrame, out: str | Path, *, date: str, title: str
+    cov: Coverage,
+    links: pd.DataFrame,
+    out: str | Path,
+    *,
+    date: str,
+    title: str,
+    workbook: bool = True,
 ) -> list[Path]:
-    """Write every coverage output into ``out``; returns the paths written."""
+    """Write every coverage output into ``out``; returns the paths written. With
+    ``workbook=False`` all but ``coverage.xlsx`` (:func:`write_xlsx` writes it)."""
     import matplotlib.pyplot as plt  # heavy: imported when figures are drawn, not with the CLI
 
     out = Path(out)
@@ -345,5 +352,8 @@ def write_report(
             plt.close(fig)
             written.append(path)
     atomic_write_bytes(out / "report.html", page.encode("utf-8"))
-    write_xlsx(cov, links, out / "coverage.xlsx", date=date)
-    return [*written, out / "report.html", out / "coverage.xlsx"]
+    written.append(out / "report.html")
+    if workbook:
+        write_xlsx(cov, links, out / "coverage.xlsx", date=date)
+        written.append(out / "coverage.xlsx")
+    return written

@@ -61,12 +61,12 @@ class TokenIndex:
     def __init__(self, corpus: Corpus, segmenter: Segmenter):
         self.segmenter = segmenter
         self.tokens = {doc.doc_id: segmenter.tokenize(doc.text) for doc in corpus}
-        # each word judged once: spans overlap (a part holds its items), words repeat
-        verdict: dict[str, bool] = {}
+        # each distinct word judged once: words repeat across the corpus
         dictionary = segmenter.dictionary
+        distinct = set().union(*(toks.words for toks in self.tokens.values()))
+        verdict = {w: _is_term(w, dictionary) for w in distinct}
         self._terms = {
-            d: [w if verdict.setdefault(w, _is_term(w, dictionary)) else None for w in toks.words]
-            for d, toks in self.tokens.items()
+            d: [w if verdict[w] else None for w in toks.words] for d, toks in self.tokens.items()
         }
 
     def _range(self, doc_id: str, start: int, end: int) -> slice:
