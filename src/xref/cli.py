@@ -32,7 +32,7 @@ from xref.graph import build_graph
 from xref.io import write_csv
 from xref.link import LINK_COLUMNS, BlockJob, LinkConfig, score_pairs, select
 from xref.manifest import ManifestError
-from xref.parallel import alongside, available_cores, fork_map
+from xref.parallel import available_cores, fork_map, share
 from xref.report import write_report, write_xlsx
 from xref.segment import BACKENDS
 from xref.timing import Stages
@@ -134,6 +134,7 @@ def _pipeline(args: argparse.Namespace, stage: Stages) -> _Built | None:
             items,
             segmenter=segmenter,
             terms=terms,
+            citations=facts["citations"],
             map_blocks=engine.block_mapper(client) if client is not None else _local_map(args),
         )
         links = select(scored)
@@ -176,23 +177,32 @@ def _write_report(
     )
 
 
-def _write_tables(args: argparse.Namespace, built: _Built, cov: xref.Coverage) -> None:
-    """The workbook, the CSV tables and the graph files."""
+def _writers(
+    args: argparse.Namespace, built: _Built, cov: xref.Coverage
+) -> tuple[list[Callable[[], None]], list[Callable[[], None]]]:
+    """Every output file's writer: those that read the whole graph, and the others, longest
+    first (measured at 1,000 and 10,000 documents)."""
     out = Path(args.out)
-    write_xlsx(cov, built.links[list(LINK_COLUMNS)], out / "coverage.xlsx", date=built.date)
+    links = built.links[list(LINK_COLUMNS)]
     tables = {
-        "documents.csv": xref.documents_frame(built.corpus),
-        "problems.csv": xref.problems_frame(built.corpus),
+        "links.csv": links,
         "items.csv": built.items,
         "terms.csv": built.terms,
         **{f"{name}.csv": table for name, table in built.facts.items()},
-        "links.csv": built.links[list(LINK_COLUMNS)],
+        "documents.csv": xref.documents_frame(built.corpus),
+        "problems.csv": xref.problems_frame(built.corpus),
     }
-    for name, table in tables.items():
-        write_csv(table, out / name)
-    write_graphml(built.graph, out / "graph.graphml")
-    write_gexf(built.graph, out / "graph.gexf", date=built.date)
-    write_json(built.graph, out / "graph.json")
+    graph = [
+        partial(write_graphml, built.graph, out / "graph.graphml"),
+        partial(write_gexf, built.graph, out / "graph.gexf", date=built.date),
+        partial(write_json, built.graph, out / "graph.json"),
+    ]
+    others = [
+        partial(_write_report, args, built, cov, workbook=False),
+        partial(write_xlsx, cov, links, out / "coverage.xlsx", date=built.date),
+        *(partial(write_csv, table, out / name) for name, table in tables.items()),
+    ]
+    return graph, others
 
 
 def _say_coverage(args: argparse.Namespace, cov: xref.Coverage) -> None:
@@ -211,16 +221,12 @@ def _build(args: argparse.Namespace) -> int:
         return 2
     if (cov := _coverage(args, built, stage)) is None:
         return 2
-    # the figures and page, and the workbook, tables and graph files, are independent and
-    # take about as long: with --jobs > 1 a forked process draws the figures while this one
-    # writes the files that read the whole graph (not after dask, whose client may leave
-    # threads behind: forking then is unsafe)
+    # every output file is written independently: with --jobs > 1, forked processes take
+    # the figures, workbook and tables while this one writes the graph files, which read the
+    # whole graph (not after dask, whose client may leave threads behind: forking then is
+    # unsafe)
     with stage("write"):
-        alongside(
-            partial(_write_report, args, built, cov, workbook=False),
-            partial(_write_tables, args, built, cov),
-            args.jobs if args.engine == "local" else 1,
-        )
+        share(*_writers(args, built, cov), args.jobs if args.engine == "local" else 1)
     _say_coverage(args, cov)
     if args.timings:
         stage.write(args.timings)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import networkx as nx
@@ -26,7 +27,8 @@ import networkx as nx
 from xref.io import atomic_writer
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_GRAPHML_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
+# the value types both formats declare, by the names both use (bool before int: a subclass)
+_XML_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
 _GRAPHML_HEAD = (
     "<?xml version='1.0' encoding='utf-8'?>\n"
     '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
@@ -49,6 +51,21 @@ def _graphml_attr(value: object) -> str:
     return text.replace("\n", "&#10;").replace("\t", "&#9;")
 
 
+def _attribute_types(dicts: Iterable[dict]) -> Iterator[tuple[str, type]]:
+    """Each attribute's (name, value type), once, in order of first appearance. Elements
+    whose layout (names and types) was seen before are skipped: most repeat a few."""
+    layouts, pairs = set(), set()
+    for attrs in dicts:
+        layout = (tuple(attrs), tuple(map(type, attrs.values())))
+        if layout in layouts:
+            continue
+        layouts.add(layout)
+        for pair in zip(*layout, strict=True):
+            if pair not in pairs:
+                pairs.add(pair)
+                yield pair
+
+
 def _graphml_keys(graph: nx.MultiDiGraph) -> dict[tuple[str, str, type], str]:
     """Key ids by (scope, name, value type), numbered in order of first appearance: graph,
     then node, then edge attributes (networkx's order; a name seen with two types gets two
@@ -60,16 +77,10 @@ def _graphml_keys(graph: nx.MultiDiGraph) -> dict[tuple[str, str, type], str]:
         ("edge", (d for *_, d in graph.edges(data=True))),
     )
     for scope, dicts in scopes:
-        seen = set()  # attribute layouts already declared: most elements repeat a few
-        for attrs in dicts:
-            layout = (tuple(attrs), tuple(map(type, attrs.values())))
-            if layout in seen:
-                continue
-            seen.add(layout)
-            for name, kind in zip(*layout, strict=True):
-                if kind not in _GRAPHML_TYPES:
-                    raise TypeError(f"GraphML has no type {kind.__name__} (attribute {name})")
-                keys.setdefault((scope, str(name), kind), f"d{len(keys)}")
+        for name, kind in _attribute_types(dicts):
+            if kind not in _XML_TYPES:
+                raise TypeError(f"GraphML has no type {kind.__name__} (attribute {name})")
+            keys[scope, str(name), kind] = f"d{len(keys)}"
     return keys
 
 
@@ -94,7 +105,7 @@ def write_graphml(graph: nx.MultiDiGraph, path: str | Path) -> None:
 
     declared = "".join(  # networkx lists the keys newest first
         f'<key id="{i}" for="{scope}" attr.name="{_graphml_attr(name)}" '
-        f'attr.type="{_GRAPHML_TYPES[kind]}"/>\n'
+        f'attr.type="{_XML_TYPES[kind]}"/>\n'
         for (scope, name, kind), i in reversed(keys.items())
     )
     kind = "directed" if graph.is_directed() else "undirected"
@@ -111,9 +122,6 @@ def write_graphml(graph: nx.MultiDiGraph, path: str | Path) -> None:
         fh.write(b"</graph></graphml>")
 
 
-_GEXF_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
-
-
 def _xml(value: object) -> str:
     """Escaped for an XML attribute as ``html.escape(quote=True)`` would, and carriage
     returns as ``&#13;`` (a raw one reads back as a line feed); control characters dropped,
@@ -124,20 +132,14 @@ def _xml(value: object) -> str:
     return text.replace('"', "&quot;").replace("'", "&#x27;")
 
 
-def _declare(dicts, skip: str) -> dict[str, tuple[str, str]]:
+def _declare(dicts: Iterable[dict], skip: str) -> dict[str, tuple[str, str]]:
     """Every attribute name but ``skip``, numbered in order of first appearance, with the
     GEXF type of its first value."""
     declared: dict[str, tuple[str, str]] = {}
-    seen = set()  # attribute layouts already declared: most elements repeat a few
-    for attrs in dicts:
-        layout = (tuple(attrs), tuple(map(type, attrs.values())))
-        if layout in seen:
-            continue
-        seen.add(layout)
-        for name, kind in zip(*layout, strict=True):
-            if name != skip and name not in declared:
-                gexf = next(t for cls, t in _GEXF_TYPES.items() if issubclass(kind, cls))
-                declared[name] = (str(len(declared)), gexf)
+    for name, kind in _attribute_types(dicts):
+        if name != skip and name not in declared:
+            gexf = next(t for cls, t in _XML_TYPES.items() if issubclass(kind, cls))
+            declared[name] = (str(len(declared)), gexf)
     return declared
 
 

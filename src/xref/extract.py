@@ -6,7 +6,7 @@ import pandas as pd
 
 from xref.segment import Segmenter
 from xref.structure import parse
-from xref.terms import item_terms
+from xref.terms import item_terms, terms_by_item
 from xref.types import Corpus
 
 ITEM_COLUMNS = (
@@ -60,9 +60,7 @@ def extract(corpus: Corpus, *, segmenter: Segmenter | None = None) -> pd.DataFra
     terms, actions = item_terms(corpus, items, segmenter=segmenter)
     keys = list(zip(items["doc_id"], items["item_id"], strict=True))
     items["actions"] = [";".join(actions[k]) for k in keys]
-    per_item: dict[tuple[str, str], list[str]] = {}
-    for doc_id, item_id, term in zip(terms["doc_id"], terms["item_id"], terms["term"], strict=True):
-        per_item.setdefault((doc_id, item_id), []).append(term)
+    per_item = terms_by_item(terms)
     items["terms"] = [";".join(per_item.get(k, ())) for k in keys]
     return items
 

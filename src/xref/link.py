@@ -48,7 +48,7 @@ from xref.citations import citations_frame, normalize_title
 from xref.decisions import fingerprint
 from xref.gazetteer import gazetteer
 from xref.segment import Segmenter, quoted_terms
-from xref.terms import TokenIndex, corpus_segmenter, indexed
+from xref.terms import TokenIndex, corpus_segmenter, indexed, terms_by_item
 from xref.types import Corpus, Document, Metadata, level_rank
 
 CHILD_KINDS = ("task", "measure", "reported_work")
@@ -498,13 +498,15 @@ def score_pairs(
     segmenter: Segmenter | None = None,
     config: LinkConfig | None = None,
     terms: pd.DataFrame | None = None,
+    citations: pd.DataFrame | None = None,
     map_blocks: Callable | None = None,
 ) -> pd.DataFrame:
     """Every allowed (child item, parent task) pair with its signals and score, best first
     per child and parent document (the best ``config.keep``). :func:`select` keeps the ones
-    that clear the
-    thresholds. ``map_blocks(score_block, jobs)``, like the builtin ``map`` (the default),
-    runs the blocks; :mod:`xref.engine` passes one that runs them on a dask cluster."""
+    that clear the thresholds. ``terms`` and ``citations``: the frames of
+    :func:`~xref.terms_frame` and :func:`~xref.citations_frame`, when already computed.
+    ``map_blocks(score_block, jobs)``, like the builtin ``map`` (the default), runs the
+    blocks; the CLI passes one that runs them on worker processes or a dask cluster."""
     config = config or LinkConfig()
     segmenter = segmenter or corpus_segmenter(corpus)
     index, idf = indexed(corpus, items, segmenter)
@@ -512,8 +514,9 @@ def score_pairs(
         from xref.terms import terms_frame
 
         terms = terms_frame(corpus, items, segmenter=segmenter)
-    key_terms = terms.groupby(["doc_id", "item_id"])["term"].agg(set).to_dict()
-    citations = citations_frame(corpus, items)
+    key_terms = terms_by_item(terms)
+    if citations is None:
+        citations = citations_frame(corpus, items)
     pairs = document_pairs(corpus, citations)
     docs = {doc.doc_id: doc for doc in corpus}
 
@@ -524,13 +527,13 @@ def score_pairs(
     def view(row) -> ItemView:
         key = (row.doc_id, row.item_id)
         if key not in views:
-            views[key] = _view(row, docs[row.doc_id], index, key_terms.get(key, set()))
+            views[key] = _view(row, docs[row.doc_id], index, set(key_terms.get(key, ())))
         return views[key]
 
-    by_doc = {
-        "children": {d: list(g.itertuples(index=False)) for d, g in children.groupby("doc_id")},
-        "parents": {d: list(g.itertuples(index=False)) for d, g in parents.groupby("doc_id")},
-    }
+    by_doc: dict[str, dict[str, list]] = {"children": {}, "parents": {}}
+    for role, frame in (("children", children), ("parents", parents)):
+        for row in frame.itertuples(index=False):  # one pass: a groupby costs per group
+            by_doc[role].setdefault(row.doc_id, []).append(row)
     jobs: dict[str, BlockJob] = {}
     for child_doc, parent_doc, reason in pairs.itertuples(index=False):
         child_views = [view(r) for r in by_doc["children"].get(child_doc, [])]

@@ -64,23 +64,39 @@ def fork_map(fn: Callable, jobs: Sequence, workers: int, *, cost: Callable | Non
         _WORK = None
 
 
-def alongside(background: Callable[[], Any], foreground: Callable[[], Any], workers: int) -> None:
-    """Run ``background`` in a forked process while ``foreground`` runs in this one (both
-    here, one after the other, when ``workers`` is 1 or fork is unavailable). The work
-    that reads the most of this process's memory belongs in the foreground: a forked
-    process copies every page it touches."""
+def share(here: list[Callable[[], Any]], anywhere: list[Callable[[], Any]], workers: int) -> None:
+    """Run every task: ``here`` in this process, ``anywhere`` in whichever process is free
+    first, this one once its own tasks are done or one of ``workers - 1`` forked ones. Tasks
+    are taken in order, so list the longest first. What reads most of this process's memory
+    belongs ``here``: a forked process copies every page it touches."""
     global _WORK
     if workers <= 1 or not can_fork():
-        background()
-        foreground()
+        for task in [*here, *anywhere]:
+            task()
         return
-    _WORK = (_call, [background])
+    context = multiprocessing.get_context("fork")
+    taken = context.Value("i", 0)  # the next task of ``anywhere``; workers inherit it
+
+    def take_all() -> None:
+        while True:
+            with taken.get_lock():
+                i = taken.value
+                taken.value += 1
+            if i >= len(anywhere):
+                return
+            anywhere[i]()
+
+    _WORK = (_call, [take_all] * (workers - 1))
     try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(1, mp_context=context, initializer=_single_threaded) as pool:
-            future = pool.submit(_run, 0)
-            foreground()
-            future.result()
+        with ProcessPoolExecutor(
+            workers - 1, mp_context=context, initializer=_single_threaded
+        ) as pool:
+            futures = [pool.submit(_run, i) for i in range(workers - 1)]
+            for task in here:
+                task()
+            take_all()
+            for future in futures:
+                future.result()
     finally:
         _WORK = None
 

@@ -166,6 +166,14 @@ def _item_terms(
     return pd.DataFrame(rows, columns=list(TERM_COLUMNS)), actions
 
 
+def terms_by_item(terms: pd.DataFrame) -> dict[tuple[str, str], list[str]]:
+    """The rows of a :func:`terms_frame` as ``(doc_id, item_id) -> [term, ...]``, in order."""
+    out: dict[tuple[str, str], list[str]] = {}
+    for doc_id, item_id, term in zip(terms["doc_id"], terms["item_id"], terms["term"], strict=True):
+        out.setdefault((doc_id, item_id), []).append(term)
+    return out
+
+
 def terms_frame(
     corpus: Corpus,
     items: pd.DataFrame,

@@ -1,0 +1,49 @@
+"""Forked workers: every job runs once, results come back in order, errors are not lost."""
+
+from __future__ import annotations
+
+import os
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+from xref.parallel import can_fork, fork_map, share
+
+pytestmark = pytest.mark.skipif(not can_fork(), reason="runs in one process without fork")
+
+
+def _square(x: int) -> tuple[int, int]:
+    return x * x, os.getpid()
+
+
+def test_fork_map_keeps_the_order_of_the_jobs_whatever_runs_first() -> None:
+    results = fork_map(_square, list(range(20)), 2, cost=lambda x: x % 7)
+    assert [r for r, _ in results] == [x * x for x in range(20)]
+    assert os.getpid() not in {pid for _, pid in results}  # the work left this process
+
+
+def _touch(folder: Path, name: str) -> None:
+    path = folder / name
+    assert not path.exists(), f"{name} written twice"
+    path.write_text(str(os.getpid()))
+
+
+def test_share_runs_every_task_once_here_or_in_a_worker(tmp_path: Path) -> None:
+    here = [partial(_touch, tmp_path, f"here{i}") for i in range(2)]
+    anywhere = [partial(_touch, tmp_path, f"any{i}") for i in range(12)]
+    share(here, anywhere, 2)
+    written = {p.name: p.read_text() for p in tmp_path.iterdir()}
+    assert set(written) == {f"here{i}" for i in range(2)} | {f"any{i}" for i in range(12)}
+    assert {written["here0"], written["here1"]} == {str(os.getpid())}
+
+
+def _fail() -> None:
+    raise ValueError("disk full")
+
+
+def test_an_error_in_a_worker_reaches_the_caller(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="disk full"):
+        share([], [_fail], 2)
+    with pytest.raises(ValueError, match="disk full"):
+        fork_map(lambda job: job(), [_fail, _fail], 2)
