@@ -137,3 +137,22 @@ def test_report_holds_the_heatmaps_plans_and_lists_the_rest(cov, links) -> None:
     page = render_html(many, links, heatmap=b"")
     assert page.count("<h3>覆盖矩阵 Coverage matrix</h3>") == MAX_PANELS
     assert "另有 1 个上级规划" in page and f"第{MAX_PANELS - 1}号规划" in page
+
+
+def test_write_report_writes_what_the_command_shares_out(cov, links, tmp_path: Path) -> None:
+    """The library's one-call report and the CLI's writers (run here one by one) agree."""
+    from xref.report import report_writers, write_report
+
+    paths = write_report(cov, links, tmp_path / "one", date="2024-01-01", title="t")
+    writers = report_writers(cov, links, tmp_path / "two", date="2024-01-01", title="t")
+    for write in writers:
+        write()
+    names = sorted(p.relative_to(tmp_path / "one").as_posix() for p in paths)
+    assert names == sorted(
+        p.relative_to(tmp_path / "two").as_posix()
+        for p in (tmp_path / "two").rglob("*")
+        if p.is_file()
+    )
+    assert {"report.html", "coverage.xlsx", "heatmap.png", "gaps.csv"} <= set(names)
+    for name in names:
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()

@@ -13,7 +13,8 @@ import datetime as dt
 import hashlib
 import html
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -310,50 +311,70 @@ def _cell(value):
     return value.item() if hasattr(value, "item") else str(value)
 
 
-def write_report(
-    cov: Coverage,
-    links: pd.DataFrame,
-    out: str | Path,
-    *,
-    date: str,
-    title: str,
-    workbook: bool = True,
-) -> list[Path]:
-    """Write every coverage output into ``out``; returns the paths written. With
-    ``workbook=False`` all but ``coverage.xlsx`` (:func:`write_xlsx` writes it)."""
-    import matplotlib.pyplot as plt  # heavy: imported when figures are drawn, not with the CLI
-
+def report_writers(
+    cov: Coverage, links: pd.DataFrame, out: str | Path, *, date: str, title: str
+) -> list[Callable[[], list[Path]]]:
+    """The coverage outputs as independent writers, longest first, each returning the paths
+    it wrote: the workbook, the page with its heatmap, each detailed plan's figures, each
+    table. :func:`write_report` runs them in turn; the CLI shares them among processes."""
     out = Path(out)
     tables = {
         "coverage.csv": cov.matrix,
-        "task_coverage.csv": cov.tasks,
+        "coverage_years.csv": cov.years,
         "gaps.csv": cov.gaps,
         "orphans.csv": cov.orphans,
         "targets_compared.csv": cov.targets,
-        "coverage_years.csv": cov.years,
         "rollup.csv": cov.rollup,
+        "task_coverage.csv": cov.tasks,
     }
-    written = []
-    for name, table in tables.items():
-        write_csv(table, out / name)
-        written.append(out / name)
+    return [
+        partial(_workbook, cov, links, out / "coverage.xlsx", date),
+        partial(_page, cov, links, out, title),
+        *(partial(_plan_figures, cov, p, out) for p in detailed_plans(cov)["parent_doc"]),
+        *(partial(_csv, table, out / name) for name, table in tables.items()),
+    ]
+
+
+def write_report(
+    cov: Coverage, links: pd.DataFrame, out: str | Path, *, date: str, title: str
+) -> list[Path]:
+    """Write every coverage output into ``out``; returns the paths written."""
+    writers = report_writers(cov, links, out, date=date, title=title)
+    return [path for write in writers for path in write()]
+
+
+def _workbook(cov: Coverage, links: pd.DataFrame, path: Path, date: str) -> list[Path]:
+    write_xlsx(cov, links, path, date=date)
+    return [path]
+
+
+def _csv(table: pd.DataFrame, path: Path) -> list[Path]:
+    write_csv(table, path)
+    return [path]
+
+
+def _page(cov: Coverage, links: pd.DataFrame, out: Path, title: str) -> list[Path]:
+    """The heatmap (PNG and SVG) and the HTML page, which embeds the PNG."""
+    import matplotlib.pyplot as plt  # heavy: imported when figures are drawn, not with the CLI
+
     heatmap = heatmap_figure(cov)
     png = save_figure(heatmap, out / "heatmap.png")
     save_figure(heatmap, out / "heatmap.svg")
-    written += [out / "heatmap.png", out / "heatmap.svg"]
     plt.close(heatmap)
     page = render_html(cov, links, title=title, heatmap=png)
-    for block in detailed_plans(cov).itertuples(index=False):
-        ax = draw_task_coverage(cov, block.parent_doc)
-        years = years_figure(cov, block.parent_doc)
-        for fig, stem in ((ax.figure, "coverage_bars"), (years, "coverage_years")):
-            path = out / "figures" / f"{stem}_{block.parent_doc}.png"
-            save_figure(fig, path)
-            plt.close(fig)
-            written.append(path)
     atomic_write_bytes(out / "report.html", page.encode("utf-8"))
-    written.append(out / "report.html")
-    if workbook:
-        write_xlsx(cov, links, out / "coverage.xlsx", date=date)
-        written.append(out / "coverage.xlsx")
+    return [out / "heatmap.png", out / "heatmap.svg", out / "report.html"]
+
+
+def _plan_figures(cov: Coverage, parent: str, out: Path) -> list[Path]:
+    import matplotlib.pyplot as plt
+
+    written = []
+    ax = draw_task_coverage(cov, parent)
+    years = years_figure(cov, parent)
+    for fig, stem in ((ax.figure, "coverage_bars"), (years, "coverage_years")):
+        path = out / "figures" / f"{stem}_{parent}.png"
+        save_figure(fig, path)
+        plt.close(fig)
+        written.append(path)
     return written

@@ -214,33 +214,39 @@ class Segmenter:
     def tokenize_all(
         self, texts: Iterable[str], *, jobs: int = 1, part_chars: int = PARALLEL_CHARS
     ) -> None:
-        """Segment every text not segmented yet; with ``jobs`` > 1 the backend's cuts of the
-        texts the cache does not hold run on that many processes (:mod:`xref.parallel`), in
-        parts of about ``part_chars`` characters. The tokens are the same whatever ``jobs``
-        is."""
+        """Segment every text not segmented yet; with ``jobs`` > 1 on that many processes
+        (:mod:`xref.parallel`), in parts of about ``part_chars`` characters, the cache read
+        and written here. The tokens are the same whatever ``jobs`` is."""
         todo = [t for t in dict.fromkeys(texts) if t not in self._memo]
-        ends: dict[str, array] = {}
-        if jobs > 1:
+        if jobs > 1 and sum(map(len, todo)) >= part_chars:
+            known = {}
             if self.cache is not None:
                 for text in todo:
                     if (found := self.cache.get(self._key(text))) is not None:
-                        ends[text] = found
-            missing = [t for t in todo if t not in ends]
-            if sum(map(len, missing)) >= part_chars:
-                _ = self.tokenizer  # loaded once, here: the forked workers inherit it
-                parts = partitions(missing, part_chars)
-                for part, part_ends in zip(
-                    parts, fork_map(self._cut_all, parts, jobs, cost=_chars), strict=True
-                ):
-                    for text, e in zip(part, part_ends, strict=True):
-                        ends[text] = e
-                        if self.cache is not None:
-                            self.cache.put(self._key(text), e)
+                        known[text] = found
+            _ = self.tokenizer  # loaded once, here: the forked workers inherit it
+            parts = [[(t, known.get(t)) for t in part] for part in partitions(todo, part_chars)]
+            for part, results in zip(
+                parts, fork_map(self._segment_part, parts, jobs, cost=_chars), strict=True
+            ):
+                for (text, _), (base_ends, tokens) in zip(part, results, strict=True):
+                    if self.cache is not None and text not in known:
+                        self.cache.put(self._key(text), base_ends)
+                    # one string per distinct word again: each part brought its own copies
+                    canonical = self._canonical
+                    tokens.words = [canonical.setdefault(w, w) for w in tokens.words]
+                    self._memo[text] = tokens
         for text in todo:
-            self._memo[text] = self._tokens(text, ends.get(text))
+            if text not in self._memo:
+                self._memo[text] = self._tokens(text)
 
-    def _cut_all(self, texts: list[str]) -> list[array]:
-        return [self.cut_ends(t) for t in texts]
+    def _segment_part(self, part: list[tuple[str, array | None]]) -> list[tuple[array, Tokens]]:
+        """On a worker: each text's base token ends (cut unless given) and its tokens."""
+        out = []
+        for text, ends in part:
+            base_ends = self.cut_ends(text) if ends is None else ends
+            out.append((base_ends, self._tokens(text, base_ends)))
+        return out
 
     def tokenize(self, text: str) -> Tokens:
         """Tokens of ``text`` with their offsets; the corpus's terms come out whole."""
@@ -264,8 +270,8 @@ class Segmenter:
         )
 
 
-def _chars(texts: list[str]) -> int:
-    return sum(map(len, texts))
+def _chars(part: list[tuple[str, array | None]]) -> int:
+    return sum(len(text) for text, _ in part)
 
 
 def _overlay(
