@@ -83,9 +83,15 @@ def _default_cache(args: argparse.Namespace) -> Path:
     return Path(args.corpus).resolve().parent / "interim"
 
 
+def _workers(args: argparse.Namespace) -> int:
+    """Processes to fork: ``--jobs`` with the local engine; after dask, one (its client may
+    leave threads behind, and forking beside threads is unsafe)."""
+    return args.jobs if args.engine == "local" else 1
+
+
 def _local_map(args: argparse.Namespace) -> Callable | None:
     """Link blocks on ``--jobs`` forked processes (None: in this process)."""
-    if args.jobs <= 1:
+    if _workers(args) <= 1:
         return None
     return lambda fn, jobs: fork_map(fn, jobs, args.jobs, cost=BlockJob.cost)
 
@@ -111,7 +117,7 @@ def _pipeline(args: argparse.Namespace, stage: Stages) -> _Built | None:
         if client is not None:
             engine.segment(client, corpus, segmenter)
         # every text segmented here, once; later stages reuse the tokens
-        segmenter.tokenize_all((doc.text for doc in corpus), jobs=args.jobs)
+        segmenter.tokenize_all((doc.text for doc in corpus), jobs=_workers(args))
         if cache is not None:
             cache.close()
             print(
@@ -167,9 +173,10 @@ def _coverage(args: argparse.Namespace, built: _Built, stage: Stages) -> xref.Co
             return None
 
 
-def _report_writers(args: argparse.Namespace, built: _Built, cov: xref.Coverage) -> list:
+def _report_writers(
+    args: argparse.Namespace, built: _Built, cov: xref.Coverage, links: pd.DataFrame
+) -> list:
     title = " · ".join(cov.parents.loc[~cov.parents["missing"], "title"]) or "xref coverage"
-    links = built.links[list(LINK_COLUMNS)]
     return report_writers(cov, links, args.out, date=built.date, title=f"覆盖分析 {title}")
 
 
@@ -179,8 +186,9 @@ def _writers(
     """Every output file's writer: those that read the whole graph, and the others, the
     longest first."""
     out = Path(args.out)
+    links = built.links[list(LINK_COLUMNS)]
     tables = {
-        "links.csv": built.links[list(LINK_COLUMNS)],
+        "links.csv": links,
         "items.csv": built.items,
         "terms.csv": built.terms,
         **{f"{name}.csv": table for name, table in built.facts.items()},
@@ -192,7 +200,7 @@ def _writers(
         partial(write_gexf, built.graph, out / "graph.gexf", date=built.date),
         partial(write_json, built.graph, out / "graph.json"),
     ]
-    report = _report_writers(args, built, cov)
+    report = _report_writers(args, built, cov, links)
     tables_first = [partial(write_csv, table, out / name) for name, table in tables.items()]
     # the workbook and page first, then the large tables, then the report's figures and small
     # tables: one long writer started last would keep the other processes waiting
@@ -217,10 +225,9 @@ def _build(args: argparse.Namespace) -> int:
         return 2
     # every output file is written independently: with --jobs > 1, forked processes take
     # the figures, workbook and tables while this one writes the graph files, which read the
-    # whole graph (not after dask, whose client may leave threads behind: forking then is
-    # unsafe)
+    # whole graph
     with stage("write"):
-        share(*_writers(args, built, cov), args.jobs if args.engine == "local" else 1)
+        share(*_writers(args, built, cov), _workers(args))
     _say_coverage(args, cov)
     if args.timings:
         stage.write(args.timings)
@@ -246,7 +253,8 @@ def _report(args: argparse.Namespace) -> int:
     if built is None or (cov := _coverage(args, built, stage)) is None:
         return 2
     with stage("write"):
-        share([], _report_writers(args, built, cov), args.jobs if args.engine == "local" else 1)
+        links = built.links[list(LINK_COLUMNS)]
+        share([], _report_writers(args, built, cov, links), _workers(args))
     _say_coverage(args, cov)
     return 0
 
@@ -356,7 +364,7 @@ def parser() -> argparse.ArgumentParser:
             help="processes for loading, segmentation and linking with the local engine "
             "(default: this machine's cores, here %(default)s; outputs do not depend on it)",
         )
-    e.set_defaults(func=_evaluate)
+    e.set_defaults(func=_evaluate, engine="local")
     return p
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from typing import Any
 
-# The work of the current fork_map: read by the forked workers, which inherit it. A module
-# global because fork hands over memory, not arguments; it is set only while a map runs.
+# The work of the current pool: read by the forked workers, which inherit it. A module
+# global because fork hands over memory, not arguments; it is set only while a pool lives.
 _WORK: tuple[Callable, Sequence] | None = None
 
 
@@ -45,23 +46,29 @@ def _run(i: int) -> Any:
     return fn(jobs[i])
 
 
-def fork_map(fn: Callable, jobs: Sequence, workers: int, *, cost: Callable | None = None) -> list:
-    """``[fn(job) for job in jobs]`` on ``workers`` forked processes. ``cost(job)`` orders
-    the work largest first, so that one long job does not start last."""
+@contextmanager
+def _pool(fn: Callable, jobs: Sequence, workers: int) -> Iterator[ProcessPoolExecutor]:
+    """Forked workers that run ``fn(jobs[i])`` for each ``_run(i)`` submitted: the work is
+    handed over by fork, through :data:`_WORK`, for as long as the pool lives."""
     global _WORK
-    if workers <= 1 or len(jobs) <= 1 or not can_fork():
-        return list(map(fn, jobs))
-    order = sorted(range(len(jobs)), key=lambda i: -cost(jobs[i])) if cost else range(len(jobs))
     _WORK = (fn, jobs)
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(
-            min(workers, len(jobs)), mp_context=context, initializer=_single_threaded
-        ) as pool:
-            futures = {i: pool.submit(_run, i) for i in order}
-            return [futures[i].result() for i in range(len(jobs))]
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_single_threaded) as pool:
+            yield pool
     finally:
         _WORK = None
+
+
+def fork_map(fn: Callable, jobs: Sequence, workers: int, *, cost: Callable | None = None) -> list:
+    """``[fn(job) for job in jobs]`` on ``workers`` forked processes. ``cost(job)`` orders
+    the work largest first, so that one long job does not start last."""
+    if workers <= 1 or len(jobs) <= 1 or not can_fork():
+        return list(map(fn, jobs))
+    order = sorted(range(len(jobs)), key=lambda i: -cost(jobs[i])) if cost else range(len(jobs))
+    with _pool(fn, jobs, min(workers, len(jobs))) as pool:
+        futures = {i: pool.submit(_run, i) for i in order}
+        return [futures[i].result() for i in range(len(jobs))]
 
 
 def share(here: list[Callable[[], Any]], anywhere: list[Callable[[], Any]], workers: int) -> None:
@@ -69,13 +76,11 @@ def share(here: list[Callable[[], Any]], anywhere: list[Callable[[], Any]], work
     first, this one once its own tasks are done or one of ``workers - 1`` forked ones. Tasks
     are taken in order, so list the longest first. What reads most of this process's memory
     belongs ``here``: a forked process copies every page it touches."""
-    global _WORK
     if workers <= 1 or not can_fork():
         for task in [*here, *anywhere]:
             task()
         return
-    context = multiprocessing.get_context("fork")
-    taken = context.Value("i", 0)  # the next task of ``anywhere``; workers inherit it
+    taken = multiprocessing.get_context("fork").Value("i", 0)  # next of ``anywhere``
 
     def take_all() -> None:
         while True:
@@ -86,19 +91,13 @@ def share(here: list[Callable[[], Any]], anywhere: list[Callable[[], Any]], work
                 return
             anywhere[i]()
 
-    _WORK = (_call, [take_all] * (workers - 1))
-    try:
-        with ProcessPoolExecutor(
-            workers - 1, mp_context=context, initializer=_single_threaded
-        ) as pool:
-            futures = [pool.submit(_run, i) for i in range(workers - 1)]
-            for task in here:
-                task()
-            take_all()
-            for future in futures:
-                future.result()
-    finally:
-        _WORK = None
+    with _pool(_call, [take_all] * (workers - 1), workers - 1) as pool:
+        futures = [pool.submit(_run, i) for i in range(workers - 1)]
+        for task in here:
+            task()
+        take_all()
+        for future in futures:
+            future.result()
 
 
 def _call(fn: Callable[[], Any]) -> Any:

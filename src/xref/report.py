@@ -138,10 +138,14 @@ def _evidence(cov: Coverage, by_pair: dict[tuple, tuple], parent: str) -> str:
     return "".join(out)
 
 
+def _loaded_plans(cov: Coverage) -> pd.DataFrame:
+    return cov.parents[~cov.parents["missing"].astype(bool)]
+
+
 def detailed_plans(cov: Coverage) -> pd.DataFrame:
     """The loaded parent plans the page and the per-plan figures detail: those the heatmap
     draws. A page holding every plan of a province would not open."""
-    return cov.parents[~cov.parents["missing"].astype(bool)].head(MAX_PANELS)
+    return _loaded_plans(cov).head(MAX_PANELS)
 
 
 def render_html(
@@ -174,7 +178,6 @@ def render_html(
         "<h2>覆盖热力图 Coverage heatmap</h2>",
         f'<img id="heatmap" alt="coverage heatmap" src="data:image/png;base64,{image}">',
     ]
-    loaded = cov.parents[~cov.parents["missing"].astype(bool)]
     for block in detailed_plans(cov).itertuples(index=False):
         pid = block.parent_doc
         tasks = cov.tasks[cov.tasks["parent_doc"] == pid]
@@ -232,8 +235,7 @@ def render_html(
             "<h3>证据 Evidence cards</h3>",
             _evidence(cov, by_pair, pid),
         ]
-    if len(loaded) > MAX_PANELS:
-        rest = loaded.iloc[MAX_PANELS:]
+    if len(rest := _loaded_plans(cov).iloc[MAX_PANELS:]):
         body += [
             f"<h2>另有 {len(rest)} 个上级规划 {len(rest)} more parent plans</h2>",
             '<p class="muted">Their matrices, gaps, orphans and links are in coverage.xlsx and '

@@ -189,21 +189,16 @@ class Segmenter:
     def _key(self, text: str) -> str:
         return content_key(self.fingerprint, text)
 
-    def cut_ends(self, text: str) -> array:
-        """The end offsets of the backend's tokens: all a text's base tokens are (each starts
-        where the one before it ends), and what the cache and worker processes hand back."""
-        return array("I", [e for _, _, e in self.cut(text)])
-
     def _base(self, text: str, ends: array | None = None) -> list[tuple[str, int, int]]:
         """The backend's tokens: from ``ends`` when the text was cut elsewhere, else from the
-        persistent cache when it has them, else cut here."""
+        persistent cache when it has them, else cut here (and cached)."""
         if ends is None and self.cache is not None:
-            key = self._key(text)
-            if (ends := self.cache.get(key)) is None:
-                ends = self.cut_ends(text)
-                self.cache.put(key, ends)
+            ends = self.cache.get(self._key(text))
         if ends is None:
-            return self.cut(text)
+            base = self.cut(text)
+            if self.cache is not None:
+                self.cache.put(self._key(text), _ends(base))
+            return base
         starts = [0, *ends[:-1]]
         return [(text[s:e], s, e) for s, e in zip(starts, ends, strict=True)]
 
@@ -225,37 +220,40 @@ class Segmenter:
                     if (found := self.cache.get(self._key(text))) is not None:
                         known[text] = found
             _ = self.tokenizer  # loaded once, here: the forked workers inherit it
+            canonical = self._canonical
             parts = [[(t, known.get(t)) for t in part] for part in partitions(todo, part_chars)]
             for part, results in zip(
                 parts, fork_map(self._segment_part, parts, jobs, cost=_chars), strict=True
             ):
                 for (text, _), (base_ends, tokens) in zip(part, results, strict=True):
-                    if self.cache is not None and text not in known:
+                    if base_ends is not None and self.cache is not None:
                         self.cache.put(self._key(text), base_ends)
                     # one string per distinct word again: each part brought its own copies
-                    canonical = self._canonical
                     tokens.words = [canonical.setdefault(w, w) for w in tokens.words]
                     self._memo[text] = tokens
         for text in todo:
             if text not in self._memo:
-                self._memo[text] = self._tokens(text)
+                self._memo[text] = self._finish(text, self._base(text))
 
-    def _segment_part(self, part: list[tuple[str, array | None]]) -> list[tuple[array, Tokens]]:
-        """On a worker: each text's base token ends (cut unless given) and its tokens."""
-        out = []
+    def _segment_part(
+        self, part: list[tuple[str, array | None]]
+    ) -> list[tuple[array | None, Tokens]]:
+        """On a worker: each text's tokens, and the base token ends of the texts it cut (those
+        whose ends were not given), for the cache."""
+        out: list[tuple[array | None, Tokens]] = []
         for text, ends in part:
-            base_ends = self.cut_ends(text) if ends is None else ends
-            out.append((base_ends, self._tokens(text, base_ends)))
+            base = self.cut(text) if ends is None else self._base(text, ends)
+            out.append((_ends(base) if ends is None else None, self._finish(text, base)))
         return out
 
     def tokenize(self, text: str) -> Tokens:
         """Tokens of ``text`` with their offsets; the corpus's terms come out whole."""
         if (cached := self._memo.get(text)) is None:
-            cached = self._memo[text] = self._tokens(text)
+            cached = self._memo[text] = self._finish(text, self._base(text))
         return cached
 
-    def _tokens(self, text: str, ends: array | None = None) -> Tokens:
-        base = self._base(text, ends)
+    def _finish(self, text: str, base: list[tuple[str, int, int]]) -> Tokens:
+        """The backend's tokens with the corpus's terms laid over them, in canonical form."""
         phrases = self._phrases.finditer(text) if self._phrases is not None else ()
         if spans := [m.span() for m in phrases]:
             base = _overlay(text, base, spans)
@@ -268,6 +266,12 @@ class Segmenter:
         return Tokens(
             words, array("I", [s for _, s, _ in base]), array("I", [e for _, _, e in base])
         )
+
+
+def _ends(base: list[tuple[str, int, int]]) -> array:
+    """End offsets of base tokens: all a text's base tokens are (each starts where the one
+    before it ends), and what the cache and the workers hand back."""
+    return array("I", [e for _, _, e in base])
 
 
 def _chars(part: list[tuple[str, array | None]]) -> int:
