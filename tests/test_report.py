@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import shutil
 import warnings
 import zipfile
@@ -79,6 +80,59 @@ def test_workbook_has_the_analysts_sheets(injected: Path) -> None:
     assert matrix.count("<row ") == 1 + 25  # the header and 000's 25 tasks
 
 
+def _sheets(path: Path) -> dict[str, str]:
+    """Each sheet's XML by sheet name, with the shared strings inlined where they are used."""
+    with zipfile.ZipFile(path) as z:
+        names = re.findall(r'<sheet name="([^"]+)"', z.read("xl/workbook.xml").decode("utf-8"))
+        shared = re.findall(r"<t[^>]*>([^<]*)</t>", z.read("xl/sharedStrings.xml").decode())
+        xml = {n: z.read(f"xl/worksheets/sheet{i}.xml").decode() for i, n in enumerate(names, 1)}
+    return {
+        name: re.sub(r'<c ([^>]*)t="s"([^>]*)><v>(\d+)</v>', lambda m: shared[int(m[3])], text)
+        for name, text in xml.items()
+    }
+
+
+def test_workbook_details_the_pages_plans_and_lists_every_plan(cov, links, tmp_path) -> None:
+    """A province's worth of plans: the workbook holds the plans the page details; its
+    ``plans`` sheet names every plan and says which ones are in it."""
+    from xref.report import write_xlsx
+
+    def copy(frame: pd.DataFrame, i: int) -> pd.DataFrame:
+        mine = frame[frame["parent_doc"] == seed("000")]
+        return mine.assign(parent_doc=f"plan{i}", title=f"第{i}号规划")[frame.columns]
+
+    many = dataclasses.replace(
+        cov,
+        parents=pd.concat([cov.parents, *(copy(cov.parents, i) for i in range(MAX_PANELS))]),
+        gaps=pd.concat([cov.gaps, *(copy(cov.gaps, i) for i in range(MAX_PANELS))]),
+    )
+    write_xlsx(many, links, tmp_path / "c.xlsx", date="2024-01-01")
+    sheets = _sheets(tmp_path / "c.xlsx")
+    n_gaps = (cov.gaps["parent_doc"] == seed("000")).sum()
+    assert sheets["gaps"].count("<row ") == 1 + n_gaps * MAX_PANELS  # 000, plan0 .. plan2
+    assert f"plan{MAX_PANELS - 2}" in sheets["gaps"]
+    assert f"plan{MAX_PANELS - 1}" not in sheets["gaps"]
+    plans = sheets["plans"]
+    assert plans.count("<row ") == 1 + len(many.parents) and f"plan{MAX_PANELS - 1}" in plans
+    in_workbook = [  # the last column, a boolean
+        row.rsplit("<c ", 1)[1].endswith('t="b"><v>1</v></c>')
+        for row in re.findall(r"<row [^>]*>(.*?)</row>", plans)[1:]
+    ]
+    assert sum(in_workbook) == MAX_PANELS and len(in_workbook) == len(many.parents)
+
+
+def test_workbook_sheet_longer_than_excel_holds_says_so(cov, links, tmp_path, monkeypatch) -> None:
+    """Excel drops rows past its limit without a word: the sheet ends with a note instead."""
+    from xref import report
+
+    monkeypatch.setattr(report, "EXCEL_ROWS", 10)
+    report.write_xlsx(cov, links, tmp_path / "c.xlsx", date="2024-01-01")
+    links_sheet = _sheets(tmp_path / "c.xlsx")["links"]
+    assert links_sheet.count("<row ") == 10
+    assert f"… {len(links) - 8} more rows: see links.csv" in links_sheet
+    assert len(links) > 10
+
+
 def _browser() -> str | None:
     candidates = [os.environ.get("XREF_CHROMIUM"), "chromium", "chromium-browser", "google-chrome"]
     return next((p for c in candidates if c and (p := shutil.which(c))), None)
@@ -130,7 +184,7 @@ def test_report_for_a_lone_document(prefix: str, tmp_path: Path) -> None:
 
 def test_report_holds_the_heatmaps_plans_and_lists_the_rest(cov, links) -> None:
     """A province's worth of plans: the page details the plans the heatmap draws, and names
-    the others (their tables are complete in the workbook and CSVs)."""
+    the others (their tables are complete in the CSVs)."""
     plan = cov.parents[cov.parents["parent_doc"] == seed("000")]
     more = [plan.assign(parent_doc=f"plan{i}", title=f"第{i}号规划") for i in range(MAX_PANELS)]
     many = dataclasses.replace(cov, parents=pd.concat([plan, *more], ignore_index=True))

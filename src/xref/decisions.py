@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from xref.frames import records
+
 DECISION_COLUMNS = (
     "source_doc",
     "source_id",
@@ -79,7 +81,7 @@ def _locate(items: pd.DataFrame, doc: str, item_id: str, fp: str) -> tuple[str |
     if len(by_id) and (not fp or fingerprint(by_id.iloc[0]["text"]) == fp):
         return item_id, None
     if fp:
-        for row in doc_items.itertuples(index=False):
+        for row in records(doc_items):
             if fingerprint(row.text) == fp:
                 return row.item_id, f"{doc}/{item_id} is now {row.item_id} (same text)"
     if len(by_id):
@@ -93,7 +95,7 @@ def apply_decisions(
     """The kept links with the analysts' decisions applied on top (``decided_by='analyst'``)."""
     links = links.copy()
     rejected, warnings = [], []
-    for d in decisions.itertuples(index=False):
+    for d in records(decisions):
         where = f"decisions line {d.line}"
         source, w1 = _locate(items, d.source_doc, d.source_id, d.source_fingerprint)
         target, w2 = _locate(items, d.target_doc, d.target_id, d.target_fingerprint)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from xref.frames import records
 from xref.link import LinkConfig, select
 
 GOLD_COLUMNS = ("child_doc", "child_anchor", "parent_doc", "parent_anchor", "relation", "note")
@@ -34,7 +35,7 @@ def resolve_anchor(items: pd.DataFrame, doc_id: str, anchor: str) -> str | None:
     heading contains it, else whose text contains it nearest its start (deepest on ties)."""
     doc = items[items["doc_id"] == doc_id]
     best = None
-    for row in doc.itertuples(index=False):
+    for row in records(doc):
         pos = row.text.find(anchor)
         if pos < 0:
             continue
@@ -119,12 +120,12 @@ def evaluate(
         in_pair = g[g["parent_doc"] == parent_doc]
         primary = {
             (c, p)
-            for c, p, r in in_pair[["child_id", "parent_id", "relation"]].itertuples(index=False)
+            for c, p, r in records(in_pair[["child_id", "parent_id", "relation"]])
             if r == "primary"
         }
         ok = primary | {
             (c, p)
-            for c, p, r in in_pair[["child_id", "parent_id", "relation"]].itertuples(index=False)
+            for c, p, r in records(in_pair[["child_id", "parent_id", "relation"]])
             if r == "acceptable"
         }
         sel = (scored["source_doc"] == child_doc) & (scored["target_doc"] == parent_doc)
@@ -168,7 +169,7 @@ def evaluate(
                     **(row.iloc[0][["score", "rank", "evidence"]].to_dict() if len(row) else {}),
                 }
             )
-        for row in k.itertuples(index=False):
+        for row in records(k):
             if (row.source_id, row.target_id) not in ok:
                 false_links.append(
                     {

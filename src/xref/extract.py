@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from xref.frames import records
 from xref.segment import Segmenter
 from xref.structure import parse
 from xref.terms import item_terms, terms_by_item
@@ -69,7 +70,7 @@ def outline(items: pd.DataFrame, doc_id: str, *, max_depth: int = 3) -> str:
     """A document's outline as indented text: label, heading and kind of each item."""
     lines = []
     doc = items[(items["doc_id"] == doc_id) & (items["depth"] <= max_depth)]
-    for row in doc.itertuples(index=False):
+    for row in records(doc):
         name = row.label or row.item_id
         heading = f" {row.heading}" if row.heading else ""
         lines.append(f"{'    ' * (row.depth - 1)}{name}{heading}  [{row.kind}]")

@@ -58,7 +58,7 @@ def font_face_css(text: str, family: str = "xref CJK") -> str:
     options.desubroutinize = True
     font = subset.load_font(str(cjk_font_path()), options)
     subsetter = subset.Subsetter(options)
-    subsetter.populate(text=text)
+    subsetter.populate(text="".join(sorted(set(text))))  # a page's text is megabytes
     subsetter.subset(font)
     buffer = io.BytesIO()
     subset.save_font(font, buffer, options)

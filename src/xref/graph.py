@@ -33,11 +33,13 @@ from __future__ import annotations
 
 import hashlib
 import math
+from functools import cache
 
 import networkx as nx
 import pandas as pd
 
 from xref.citations import normalize_title
+from xref.frames import records
 from xref.gazetteer import gazetteer
 from xref.link import SIGNALS
 from xref.metadata import infer_metadata
@@ -111,8 +113,9 @@ def build_graph(
                 g.add_edge(previous, node, key="located_in", type="located_in")
             previous = node
 
-    for row in items.itertuples(index=False):
-        node = item_node(row.doc_id, row.item_id)
+    node_of = cache(item_node)  # for this graph: each item's node is named once per edge
+    for row in records(items):
+        node = node_of(row.doc_id, row.item_id)
         g.add_node(
             node,
             **_clean(
@@ -130,25 +133,27 @@ def build_graph(
             ),
         )
         parent = (
-            item_node(row.doc_id, row.parent_id)
+            node_of(row.doc_id, row.parent_id)
             if isinstance(row.parent_id, str)
             else doc_node(row.doc_id)
         )
         g.add_edge(parent, node, key="contains", type="contains")
 
-    for row in links.to_dict("records"):
+    signals = [s for s in SIGNALS if s in links.columns]
+    for row in records(links):
+        values = {s: getattr(row, s) for s in signals}
         g.add_edge(
-            item_node(row["source_doc"], row["source_id"]),
-            item_node(row["target_doc"], row["target_id"]),
+            node_of(row.source_doc, row.source_id),
+            node_of(row.target_doc, row.target_id),
             key="implements",
             **_clean(
                 {
                     "type": "implements",
-                    "weight": float(row["score"]),
-                    "grade": row["grade"],
-                    "evidence": row["evidence"],
-                    "decided_by": row["decided_by"],
-                    **{s: float(row[s]) for s in SIGNALS if s in row and row[s] == row[s]},
+                    "weight": float(row.score),
+                    "grade": row.grade,
+                    "evidence": row.evidence,
+                    "decided_by": row.decided_by,
+                    **{s: float(v) for s, v in values.items() if v == v},
                 }
             ),
         )
@@ -190,19 +195,23 @@ def build_graph(
             "term",
             "mentions",
             lambda r: {"weight": float(r.weight), "found_by": r.source},
+            node_of,
         )
     if units is not None:
-        _attach(g, units, "unit", "responsible", lambda r: {"role": r.role})
+        _attach(g, units, "unit", "responsible", lambda r: {"role": r.role}, node_of)
     return g
 
 
-def _attach(g: nx.MultiDiGraph, frame: pd.DataFrame, kind: str, edge: str, attrs) -> None:
-    """Nodes of ``kind`` named by the ``kind`` column of ``frame``, linked from their items."""
-    for row in frame.itertuples(index=False):
+def _attach(g: nx.MultiDiGraph, frame: pd.DataFrame, kind: str, edge: str, attrs, node_of) -> None:
+    """Nodes of ``kind`` named by the ``kind`` column of ``frame``, linked from their items
+    (``node_of(doc_id, item_id)``: the item's node)."""
+    nodes: dict[str, str] = {}
+    for row in records(frame):
         name = getattr(row, kind)
-        node = f"{kind}:{_hash(name)}"
-        g.add_node(node, type=kind, label=name)
-        g.add_edge(item_node(row.doc_id, row.item_id), node, key=edge, type=edge, **attrs(row))
+        if (node := nodes.get(name)) is None:
+            node = nodes[name] = f"{kind}:{_hash(name)}"
+            g.add_node(node, type=kind, label=name)
+        g.add_edge(node_of(row.doc_id, row.item_id), node, key=edge, type=edge, **attrs(row))
 
 
 def implementers(graph: nx.MultiDiGraph, task: str) -> set[str]:

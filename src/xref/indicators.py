@@ -12,6 +12,7 @@ import re
 
 import pandas as pd
 
+from xref.frames import records
 from xref.types import Corpus
 
 INDICATOR_COLUMNS = (
@@ -57,14 +58,14 @@ def indicators_frame(corpus: Corpus, items: pd.DataFrame) -> pd.DataFrame:
     """One row per indicator row of every table item."""
     docs = {doc.doc_id: doc for doc in corpus}
     rows = []
-    for table in items[items["kind"] == "table"].itertuples(index=False):
+    for table in records(items[items["kind"] == "table"]):
         text = docs[table.doc_id].text
         years: list[int] = []
         category, domain = None, None
         members = items[
             (items["doc_id"] == table.doc_id) & items["item_id"].str.startswith(table.item_id + "/")
         ]
-        for item in members.itertuples(index=False):
+        for item in records(members):
             if item.kind == "category":
                 category, domain = item.label, None
                 continue

@@ -46,6 +46,7 @@ import pandas as pd
 
 from xref.citations import citations_frame, normalize_title
 from xref.decisions import fingerprint
+from xref.frames import records
 from xref.gazetteer import gazetteer
 from xref.segment import Segmenter, quoted_terms
 from xref.terms import TokenIndex, corpus_segmenter, indexed, terms_by_item
@@ -532,10 +533,10 @@ def score_pairs(
 
     by_doc: dict[str, dict[str, list]] = {"children": {}, "parents": {}}
     for role, frame in (("children", children), ("parents", parents)):
-        for row in frame.itertuples(index=False):  # one pass: a groupby costs per group
+        for row in records(frame):  # one pass: a groupby costs per group
             by_doc[role].setdefault(row.doc_id, []).append(row)
     jobs: dict[str, BlockJob] = {}
-    for child_doc, parent_doc, reason in pairs.itertuples(index=False):
+    for child_doc, parent_doc, reason in records(pairs):
         child_views = [view(r) for r in by_doc["children"].get(child_doc, [])]
         if not child_views or parent_doc not in by_doc["parents"]:
             continue

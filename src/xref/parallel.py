@@ -9,6 +9,7 @@ many workers there were.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -52,12 +53,14 @@ def _pool(fn: Callable, jobs: Sequence, workers: int) -> Iterator[ProcessPoolExe
     handed over by fork, through :data:`_WORK`, for as long as the pool lives."""
     global _WORK
     _WORK = (fn, jobs)
+    gc.freeze()
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_single_threaded) as pool:
             yield pool
     finally:
         _WORK = None
+        gc.unfreeze()
 
 
 def fork_map(fn: Callable, jobs: Sequence, workers: int, *, cost: Callable | None = None) -> list:

@@ -10,6 +10,7 @@ import pandas as pd
 
 from xref.coverage import by_region
 from xref.fonts import cjk_font_name, cjk_rc
+from xref.frames import records
 from xref.graph import implementers
 from xref.io import atomic_write_bytes
 
@@ -82,6 +83,10 @@ MAX_REGIONS = 8  # regions drawn in one small-multiples figure
 # Beyond this many cells a figure is read by colour (its figures are in the tables), and
 # drawing a number in every cell would be most of the time a build spends on figures.
 MAX_LABELLED_CELLS = 600
+COLUMN_INCHES = 1.25  # room for a cell's strength and link count (0.21·3)
+# a cell read by colour only needs the width of its column's name (a region: 2-5 characters);
+# at 1.25 inches a province's heatmap was a 28-megapixel image, most of its page's time
+UNLABELLED_COLUMN_INCHES = 0.6
 
 
 def _norm():
@@ -99,7 +104,7 @@ def _rows(cells: pd.DataFrame) -> list[tuple[str, str | None]]:
     ``(label, task_id)``, task_id ``None`` for a header."""
     rows, part = [], None
     tasks = cells.drop_duplicates("task_id").sort_values("task_order")
-    for t in tasks.itertuples(index=False):
+    for t in records(tasks):
         if t.part != part and t.part:
             rows.append((_short(t.part, 22), None))
         part = t.part
@@ -115,6 +120,12 @@ def _grid_rows(cells: pd.DataFrame) -> list[tuple[str, str | None]]:
     return _rows(cells)
 
 
+def _column_label(label: str) -> str:
+    """On two lines: ``嘉定区 2023 工作要点`` at its first space, ``东城区（5份）`` before the
+    count, so the columns can be as narrow as a region's name."""
+    return label.replace(" ", "\n", 1) if " " in label else label.replace("（", "\n（", 1)
+
+
 def _grid(
     ax, cells: pd.DataFrame, columns: list[str], column_key: str, title: str, *, labels: bool
 ) -> None:
@@ -125,7 +136,7 @@ def _grid(
     from matplotlib.colors import to_rgba
 
     rows = _grid_rows(cells)
-    lookup = {(c.task_id, getattr(c, column_key)): c for c in cells.itertuples(index=False)}
+    lookup = {(c.task_id, getattr(c, column_key)): c for c in records(cells)}
     cmap, norm = plt.get_cmap(CMAP), _norm()
     rgba = np.ones((len(rows), len(columns), 4))
     for i, (_, task_id) in enumerate(rows):
@@ -163,7 +174,7 @@ def _grid(
                 color="white" if norm(value) > 0.6 else "#222222",
             )
     ax.imshow(rgba, aspect="auto", interpolation="nearest")
-    ax.set_xticks(range(len(columns)), [c.replace(" ", "\n", 1) for c in columns], fontsize=8)
+    ax.set_xticks(range(len(columns)), [_column_label(c) for c in columns], fontsize=8)
     ax.xaxis.tick_top()
     ax.set_yticks(range(len(rows)), [label for label, _ in rows], fontsize=8)
     for tick, (_, task_id) in zip(ax.get_yticklabels(), rows, strict=True):
@@ -195,7 +206,10 @@ def _finish(fig, note: str, *, bottom: float) -> None:
     if note:
         fig.suptitle(note)
     _legend(fig)
-    fig.tight_layout(rect=(0, bottom, 1, 1))
+    # the note takes half an inch at the top: without room kept, the first panel's column
+    # names ran into it
+    top = 1 - 0.5 / fig.get_figheight() if note else 1
+    fig.tight_layout(rect=(0, bottom, 1, top))
 
 
 def heatmap_figure(cov, parents: list[str] | None = None, *, max_panels: int = MAX_PANELS):
@@ -221,11 +235,13 @@ def heatmap_figure(cov, parents: list[str] | None = None, *, max_panels: int = M
             ax.axis("off")
             return fig
         panels = []
-        for b in blocks.itertuples(index=False):
+        for b in records(blocks):
             cells = matrix[matrix["parent_doc"] == b.parent_doc]
             columns = list(dict.fromkeys(cells["child_label"])) or [NO_CHILDREN]
             panels.append((b, cells, columns, len(_grid_rows(cells))))
-        width = max(7.5, 3.2 + 1.25 * max(len(c) for _, _, c, _ in panels))
+        labels = sum(len(c) * rows for _, _, c, rows in panels) <= MAX_LABELLED_CELLS
+        column = COLUMN_INCHES if labels else UNLABELLED_COLUMN_INCHES
+        width = max(7.5, 3.2 + column * max(len(c) for _, _, c, _ in panels))
         heights = [rows + 1.6 for *_, rows in panels]
         fig, axes = plt.subplots(
             len(panels),
@@ -234,7 +250,6 @@ def heatmap_figure(cov, parents: list[str] | None = None, *, max_panels: int = M
             gridspec_kw={"height_ratios": heights},
             squeeze=False,
         )
-        labels = sum(len(c) * rows for _, _, c, rows in panels) <= MAX_LABELLED_CELLS
         for ax, (b, cells, columns, _) in zip(axes[:, 0], panels, strict=True):
             note = " · 未收录 not in corpus" if b.missing else ""
             title = f"{_short(b.title, 34)}{note}"

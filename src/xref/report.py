@@ -22,6 +22,7 @@ import xlsxwriter
 
 from xref.coverage import Coverage
 from xref.fonts import font_face_css
+from xref.frames import records
 from xref.io import atomic_write_bytes, write_csv
 from xref.plot import (
     MAX_PANELS,
@@ -33,6 +34,7 @@ from xref.plot import (
 )
 
 EXCERPT = 80  # characters of an orphan's text shown in the report
+EXCEL_ROWS = 1_048_576  # rows an Excel sheet holds
 CSP = "default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'"
 STYLE = """
 body { font-family: "xref CJK", "Noto Sans CJK SC", "Microsoft YaHei", sans-serif;
@@ -75,8 +77,8 @@ def _grid(cov: Coverage, parent: str) -> str:
     columns = list(dict.fromkeys(cells["child_label"]))
     head = "".join(f"<th>{_e(c)}</th>" for c in columns)
     out = [f'<table class="grid"><tr><th>任务 task</th>{head}</tr>']
-    lookup = {(c.task_id, c.child_label): c for c in cells.itertuples(index=False)}
-    for first in cells.drop_duplicates("task_id").itertuples(index=False):
+    lookup = {(c.task_id, c.child_label): c for c in records(cells)}
+    for first in records(cells.drop_duplicates("task_id")):
         task_id = first.task_id
         out.append(f"<tr><th>{_e(first.task_number)}{_e(first.task_heading)}</th>")
         for c in columns:
@@ -111,14 +113,14 @@ def _evidence(cov: Coverage, by_pair: dict[tuple, tuple], parent: str) -> str:
     """Per task, per child document: the cards of every link on the chains reaching it
     (``by_pair``: links by ``(source_doc, source_id, target_doc, target_id)``)."""
     chains: dict[tuple[str, str], list] = {}
-    for r in cov.rollup[cov.rollup["parent_doc"] == parent].itertuples(index=False):
+    for r in records(cov.rollup[cov.rollup["parent_doc"] == parent]):
         chains.setdefault((r.task_id, r.child_doc), []).append(r)
     cells = cov.matrix[(cov.matrix["parent_doc"] == parent) & (cov.matrix["status"] != "gap")]
     out = []
     for task_id, task_cells in cells.groupby("task_id", sort=False):
         first = task_cells.iloc[0]
         out.append(f"<h3>{_e(first.task_number)}{_e(first.task_heading)}</h3>")
-        for cell in task_cells.itertuples(index=False):
+        for cell in records(task_cells):
             cards = []
             for r in chains.get((task_id, cell.child_doc), []):
                 hops = (
@@ -164,10 +166,7 @@ def render_html(
         heatmap = figure_bytes(figure, "png")
         plt.close(figure)
     image = base64.b64encode(heatmap).decode("ascii")
-    by_pair = {
-        (r.source_doc, r.source_id, r.target_doc, r.target_id): r
-        for r in links.itertuples(index=False)
-    }
+    by_pair = {(r.source_doc, r.source_id, r.target_doc, r.target_id): r for r in records(links)}
     body = [
         f"<h1>{_e(title)}</h1>",
         '<p class="muted">xref 覆盖分析报告 · which parent tasks the documents below each plan '
@@ -178,7 +177,7 @@ def render_html(
         "<h2>覆盖热力图 Coverage heatmap</h2>",
         f'<img id="heatmap" alt="coverage heatmap" src="data:image/png;base64,{image}">',
     ]
-    for block in detailed_plans(cov).itertuples(index=False):
+    for block in records(detailed_plans(cov)):
         pid = block.parent_doc
         tasks = cov.tasks[cov.tasks["parent_doc"] == pid]
         gaps = cov.gaps[cov.gaps["parent_doc"] == pid]
@@ -254,16 +253,33 @@ def render_html(
 
 
 def write_xlsx(cov: Coverage, links: pd.DataFrame, path: str | Path, *, date: str) -> None:
-    """``coverage.xlsx``: sheets matrix (tasks x documents), gaps, orphans, links, and the
-    long tables behind them. ``date`` (ISO) is the workbook's creation date, pinned so the
-    same input gives the same bytes."""
-    sheets = {
-        "gaps": cov.gaps,
-        "orphans": cov.orphans,
-        "links": links,
-        "coverage": cov.matrix,
-        "tasks": cov.tasks,
-        "targets": cov.targets,
+    """``coverage.xlsx`` for the plans the page details (:func:`detailed_plans`): sheets
+    matrix (tasks x documents), gaps, orphans, the links of the documents below them and into
+    them, the long tables behind them, and ``plans``, every parent plan with ``in_workbook``.
+    ``date`` (ISO) is the workbook's creation date, pinned so the same input gives the same
+    bytes.
+
+    A province's every plan would make a workbook Excel opens slowly or cuts short (it holds
+    1,048,576 rows a sheet); the CSV tables hold every plan, and ``xref report --parent``
+    writes a workbook of chosen plans. A sheet still too long ends with a row that says so.
+    """
+    chosen = set(detailed_plans(cov)["parent_doc"])
+    below = set(cov.matrix.loc[cov.matrix["parent_doc"].isin(chosen), "child_doc"])
+
+    def detailed(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[frame["parent_doc"].isin(chosen)]
+
+    sheets = {  # sheet: (rows, the CSV file holding all of them)
+        "gaps": (detailed(cov.gaps), "gaps.csv"),
+        "orphans": (detailed(cov.orphans), "orphans.csv"),
+        "links": (
+            links[links["source_doc"].isin(below) | links["target_doc"].isin(chosen)],
+            "links.csv",
+        ),
+        "coverage": (detailed(cov.matrix), "coverage.csv"),
+        "tasks": (detailed(cov.tasks), "task_coverage.csv"),
+        "targets": (detailed(cov.targets), "targets_compared.csv"),
+        "plans": (cov.parents.assign(in_workbook=cov.parents["parent_doc"].isin(chosen)), ""),
     }
     buffer = io.BytesIO()
     # straight to xlsxwriter, row by row: several times faster than DataFrame.to_excel
@@ -271,27 +287,31 @@ def write_xlsx(cov: Coverage, links: pd.DataFrame, path: str | Path, *, date: st
     book.set_properties({"created": dt.datetime.fromisoformat(date)})
     bold = book.add_format({"bold": True})
     sheet = book.add_worksheet("matrix")
-    for r, (row, header) in enumerate(_matrix_rows(cov)):
+    for r, (row, header) in enumerate(_matrix_rows(detailed(cov.matrix))):
         sheet.write_row(r, 0, row, bold if header else None)
     sheet.freeze_panes(1, 0)
-    for name, frame in sheets.items():
+    for name, (frame, csv) in sheets.items():
         sheet = book.add_worksheet(name)
         sheet.write_row(0, 0, [str(c) for c in frame.columns], bold)
-        values = frame.astype(object).where(frame.notna(), None).itertuples(index=False)
+        shown = frame.iloc[: EXCEL_ROWS - 2] if len(frame) > EXCEL_ROWS - 1 else frame
+        values = records(shown.astype(object).where(shown.notna(), None))
         for r, row in enumerate(values, 1):
             sheet.write_row(r, 0, [_cell(v) for v in row])
+        if len(shown) < len(frame):
+            more = f"… {len(frame) - len(shown)} more rows: see {csv}"
+            sheet.write_row(len(shown) + 1, 0, [more], bold)
         sheet.freeze_panes(1, 0)
     book.close()
     atomic_write_bytes(path, buffer.getvalue())
 
 
-def _matrix_rows(cov: Coverage) -> Iterator[tuple[list, bool]]:
+def _matrix_rows(matrix: pd.DataFrame) -> Iterator[tuple[list, bool]]:
     """The ``matrix`` sheet as ``(row, is_header)``: per parent plan, a header naming the
     documents below it, then one row per task with each document's strength (blank: no
     link). One block per plan keeps the sheet as large as the corpus: one column per
     document across all plans would grow as plans times documents (and Excel stops at
     16,384 columns)."""
-    m = cov.matrix[cov.matrix["status"] != "parent_not_loaded"]
+    m = matrix[matrix["status"] != "parent_not_loaded"]
     for parent, block in m.groupby("parent_doc", sort=False):
         docs = dict(zip(block["child_doc"], block["child_label"], strict=True))
         yield ["parent_doc", "task_number", "task_heading", *docs.values()], True

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
+from xref.frames import records
 from xref.types import Corpus, Document
 
 _SENTENCE_BREAK = re.compile(r"[。；！？\n]")
@@ -16,9 +17,9 @@ def own_spans(corpus: Corpus, items: pd.DataFrame) -> Iterator[tuple[Document, s
     """``(document, item_id, start, own_end)`` for every item: each stretch of text belongs to
     exactly one item, so a fact found in it is reported once, by the innermost item."""
     docs = {doc.doc_id: doc for doc in corpus}
-    for doc_id, item_id, start, own_end in items[
-        ["doc_id", "item_id", "start", "own_end"]
-    ].itertuples(index=False):
+    for doc_id, item_id, start, own_end in records(
+        items[["doc_id", "item_id", "start", "own_end"]]
+    ):
         yield docs[doc_id], item_id, start, own_end
 
 

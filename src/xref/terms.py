@@ -19,6 +19,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from xref.cache import TokenCache
+from xref.frames import records
 from xref.gazetteer import place_names
 from xref.resources import word_set
 from xref.segment import Segmenter, quoted_terms
@@ -95,7 +96,7 @@ def fit_idf(index: TokenIndex, items: pd.DataFrame) -> dict[str, float]:
 
 
 def _rows(items: pd.DataFrame) -> Iterable[tuple]:
-    return items[["doc_id", "item_id", "kind", "start", "end", "own_end"]].itertuples(index=False)
+    return records(items[["doc_id", "item_id", "kind", "start", "end", "own_end"]])
 
 
 def item_terms(

@@ -8,6 +8,7 @@ from functools import cache
 
 import pandas as pd
 
+from xref.frames import records
 from xref.resources import data_rows
 from xref.spans import own_spans
 from xref.structure import INLINE_SEGMENT
@@ -38,7 +39,7 @@ def units_frame(corpus: Corpus, items: pd.DataFrame) -> pd.DataFrame:
     # a unit line closing an item with inline enumerations (一是…三是) is the item's, not 三是's
     owner = {
         (d, i): p if INLINE_SEGMENT.search(i) and isinstance(p, str) else i
-        for d, i, p in items[["doc_id", "item_id", "parent_id"]].itertuples(index=False)
+        for d, i, p in records(items[["doc_id", "item_id", "parent_id"]])
     }
     rows = []
     for doc, own_item, start, own_end in own_spans(corpus, items):
