@@ -38,6 +38,13 @@ from xref.segment import BACKENDS
 from xref.timing import Stages
 
 DECISIONS_PATH = Path("annotations") / "links.csv"
+FACTS = {  # the fact tables, the longest to extract first
+    "targets": xref.targets_frame,
+    "deadlines": xref.deadlines_frame,
+    "citations": xref.citations_frame,
+    "units": xref.units_frame,
+    "indicators": xref.indicators_frame,
+}
 
 
 def _load(args: argparse.Namespace) -> xref.Corpus | None:
@@ -67,7 +74,7 @@ class _Built:
     corpus: xref.Corpus
     items: pd.DataFrame
     terms: pd.DataFrame
-    facts: dict[str, pd.DataFrame]  # units, citations, targets, deadlines, indicators
+    facts: dict[str, pd.DataFrame]  # by FACTS name
     links: pd.DataFrame
     graph: nx.MultiDiGraph
 
@@ -127,13 +134,9 @@ def _pipeline(args: argparse.Namespace, stage: Stages) -> _Built | None:
     with stage("extract"):
         items = xref.extract(corpus, segmenter=segmenter)
         terms = xref.terms_frame(corpus, items, segmenter=segmenter)
-        facts = {
-            "units": xref.units_frame(corpus, items),
-            "citations": xref.citations_frame(corpus, items),
-            "targets": xref.targets_frame(corpus, items),
-            "deadlines": xref.deadlines_frame(corpus, items),
-            "indicators": xref.indicators_frame(corpus, items),
-        }
+        # each fact table reads only the texts and the items: one per forked process
+        tables = fork_map(lambda table: table(corpus, items), list(FACTS.values()), _workers(args))
+        facts = dict(zip(FACTS, tables, strict=True))
     with stage("link"):
         scored = score_pairs(
             corpus,

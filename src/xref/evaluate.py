@@ -109,9 +109,7 @@ def evaluate(
     """Compare the links :func:`~xref.link.select` keeps from ``scored`` with the gold set,
     over the (child document, parent document) pairs the gold set covers."""
     kept = select(scored, config)
-    pairs = sorted(
-        {(c, p) for c, p in zip(gold["child_doc"], gold["parent_doc"], strict=True) if p}
-    )
+    pairs = sorted({(c, p) for c, p in records(gold[["child_doc", "parent_doc"]]) if p})
     summary, misses, false_links = [], [], []
     totals = {"pred": set(), "primary": set(), "ok": set(), "top1": [], "aps": []}
     for child_doc, parent_doc in pairs:
@@ -135,7 +133,7 @@ def evaluate(
             & (kept["target_doc"] == parent_doc)
             & kept["source_id"].isin(annotated)
         ]
-        pred = set(zip(k["source_id"], k["target_id"], strict=True))
+        pred = set(records(k[["source_id", "target_id"]]))
         top1, aps = [], []
         for child in sorted({c for c, _ in primary}):
             order = ranked[ranked["source_id"] == child].sort_values(

@@ -59,7 +59,7 @@ def extract(corpus: Corpus, *, segmenter: Segmenter | None = None) -> pd.DataFra
             )
     items = pd.DataFrame(rows, columns=list(ITEM_COLUMNS[:-2]))
     terms, actions = item_terms(corpus, items, segmenter=segmenter)
-    keys = list(zip(items["doc_id"], items["item_id"], strict=True))
+    keys = list(records(items[["doc_id", "item_id"]]))
     items["actions"] = [";".join(actions[k]) for k in keys]
     per_item = terms_by_item(terms)
     items["terms"] = [";".join(per_item.get(k, ())) for k in keys]

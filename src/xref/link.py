@@ -149,11 +149,7 @@ def relation(child: Metadata, parent: Metadata, *, cites: bool = False) -> str:
 
 def document_pairs(corpus: Corpus, citations: pd.DataFrame | None = None) -> pd.DataFrame:
     """``child_doc, parent_doc, reason`` for every pair allowed to carry implements links."""
-    cited = (
-        set(zip(citations["doc_id"], citations["title_norm"], strict=True))
-        if citations is not None
-        else set()
-    )
+    cited = set(records(citations[["doc_id", "title_norm"]])) if citations is not None else set()
     by_region: dict[str | None, list[Document]] = {}
     for doc in corpus:  # a parent is national or in the child's own region chain
         key = "national" if doc.meta.level == "national" else doc.meta.region
@@ -371,8 +367,8 @@ class Block:
 def _leaves(items: pd.DataFrame, kinds: tuple[str, ...]) -> pd.DataFrame:
     """Items of these kinds with no child of these kinds (the finest actions)."""
     chosen = items[items["kind"].isin(kinds)]
-    parents = set(zip(chosen["doc_id"], chosen["parent_id"], strict=True))
-    keep = [(d, i) not in parents for d, i in zip(chosen["doc_id"], chosen["item_id"], strict=True)]
+    parents = set(records(chosen[["doc_id", "parent_id"]]))
+    keep = [(d, i) not in parents for d, i in records(chosen[["doc_id", "item_id"]])]
     return chosen[keep]
 
 

@@ -53,6 +53,8 @@ def _pool(fn: Callable, jobs: Sequence, workers: int) -> Iterator[ProcessPoolExe
     handed over by fork, through :data:`_WORK`, for as long as the pool lives."""
     global _WORK
     _WORK = (fn, jobs)
+    # out of the collector's sight while workers live: a collection in a worker would write to
+    # every object it inspects, copying the parent's pages one by one
     gc.freeze()
     try:
         context = multiprocessing.get_context("fork")

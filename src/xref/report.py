@@ -313,12 +313,9 @@ def _matrix_rows(matrix: pd.DataFrame) -> Iterator[tuple[list, bool]]:
     16,384 columns)."""
     m = matrix[matrix["status"] != "parent_not_loaded"]
     for parent, block in m.groupby("parent_doc", sort=False):
-        docs = dict(zip(block["child_doc"], block["child_label"], strict=True))
+        docs = dict(records(block[["child_doc", "child_label"]]))
         yield ["parent_doc", "task_number", "task_heading", *docs.values()], True
-        strength = {
-            (t, d): v
-            for t, d, v in zip(block["task_id"], block["child_doc"], block["strength"], strict=True)
-        }
+        strength = {(t, d): v for t, d, v in records(block[["task_id", "child_doc", "strength"]])}
         for task in block.drop_duplicates("task_id").sort_values("task_order").itertuples():
             cells = [strength.get((task.task_id, d)) for d in docs]
             yield [parent, task.task_number, task.task_heading, *(_cell(v) for v in cells)], False

@@ -170,7 +170,7 @@ def _item_terms(
 def terms_by_item(terms: pd.DataFrame) -> dict[tuple[str, str], list[str]]:
     """The rows of a :func:`terms_frame` as ``(doc_id, item_id) -> [term, ...]``, in order."""
     out: dict[tuple[str, str], list[str]] = {}
-    for doc_id, item_id, term in zip(terms["doc_id"], terms["item_id"], terms["term"], strict=True):
+    for doc_id, item_id, term in records(terms[["doc_id", "item_id", "term"]]):
         out.setdefault((doc_id, item_id), []).append(term)
     return out
 
