@@ -152,7 +152,9 @@ def _pipeline(args: argparse.Namespace, stage: Stages) -> _Built | None:
             links = applied.links
             for warning in applied.warnings:
                 print(f"xref: warning: {warning}", file=sys.stderr)
-        del scored  # every candidate: the largest table of a build, not needed past here
+        # every candidate, and every token with its index: the largest tables of a build,
+        # not needed past here; freed now, the graph takes their place instead of adding to it
+        del scored, segmenter
     if client is not None:
         client.close()
     with stage("graph"):

@@ -41,7 +41,9 @@ _GRAPHML_HEAD = (
 def _graphml_text(value: object) -> str:
     """Escaped as libxml2 escapes element text (``str.replace`` is many times faster than
     ``str.translate`` on CJK text)."""
-    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if not isinstance(value, str):
+        return str(value)  # a number or boolean: nothing to escape
+    text = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return text.replace("\r", "&#13;") if "\r" in text else text
 
 
@@ -110,14 +112,16 @@ def write_graphml(graph: nx.MultiDiGraph, path: str | Path) -> None:
     )
     kind = "directed" if graph.is_directed() else "undirected"
     head = f'{_GRAPHML_HEAD}{declared}<graph edgedefault="{kind}">{data("graph", graph.graph, "")}'
+    ids: dict[object, str] = {}  # node ids and edge keys, escaped once: each recurs often
     with atomic_writer(path) as fh:
         fh.write(_XML_INVALID.sub("", head).encode())
         for node, attrs in graph.nodes(data=True):
-            fh.write(element("node", f'id="{_graphml_attr(node)}"', data("node", attrs)))
+            ids[node] = _graphml_attr(node)
+            fh.write(element("node", f'id="{ids[node]}"', data("node", attrs)))
         for u, v, key, attrs in graph.edges(keys=True, data=True):
-            ends = (
-                f'source="{_graphml_attr(u)}" target="{_graphml_attr(v)}" id="{_graphml_attr(key)}"'
-            )
+            if key not in ids:
+                ids[key] = _graphml_attr(key)
+            ends = f'source="{ids[u]}" target="{ids[v]}" id="{ids[key]}"'
             fh.write(element("edge", ends, data("edge", attrs)))
         fh.write(b"</graph></graphml>")
 
@@ -128,7 +132,9 @@ def _xml(value: object) -> str:
     booleans lower-case."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    text = _graphml_text(_XML_INVALID.sub("", str(value)))
+    if not isinstance(value, str):
+        return str(value)  # a number: nothing to drop or escape
+    text = _graphml_text(_XML_INVALID.sub("", value))
     return text.replace('"', "&quot;").replace("'", "&#x27;")
 
 
@@ -174,9 +180,11 @@ def write_gexf(graph: nx.MultiDiGraph, path: str | Path, *, date: str = "2000-01
     out.append("<nodes>\n")
     with atomic_writer(path) as fh:
         fh.write("".join(out).encode("utf-8"))
+        ids: dict[object, str] = {}  # node ids, escaped once: each recurs in many edges
         for node, attrs in graph.nodes(data=True):
+            ids[node] = _xml(node)
             fh.write(
-                f'<node id="{_xml(node)}" label="{_xml(attrs.get("label", node))}">'
+                f'<node id="{ids[node]}" label="{_xml(attrs.get("label", node))}">'
                 f"{_attvalues(node_keys, attrs, 'label')}</node>\n".encode()
             )
         fh.write(b"</nodes>\n<edges>\n")
@@ -184,7 +192,7 @@ def write_gexf(graph: nx.MultiDiGraph, path: str | Path, *, date: str = "2000-01
             weight = attrs.get("weight")
             w = f' weight="{float(weight)!r}"' if weight is not None else ""
             fh.write(
-                f'<edge id="{i}" source="{_xml(u)}" target="{_xml(v)}"{w}>'
+                f'<edge id="{i}" source="{ids[u]}" target="{ids[v]}"{w}>'
                 f"{_attvalues(edge_keys, attrs, 'weight')}</edge>\n".encode()
             )
         fh.write(b"</edges>\n</graph>\n</gexf>\n")

@@ -60,7 +60,6 @@ class TokenIndex:
     """Each document segmented once; the tokens of any span looked up by offset."""
 
     def __init__(self, corpus: Corpus, segmenter: Segmenter):
-        self.segmenter = segmenter
         self.tokens = {doc.doc_id: segmenter.tokenize(doc.text) for doc in corpus}
         # each distinct word judged once: words repeat across the corpus
         dictionary = segmenter.dictionary
