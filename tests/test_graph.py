@@ -137,6 +137,21 @@ def test_graphml_equals_networkx_on_awkward_graphs(
     assert (folder / "ours.graphml").read_bytes() == _networkx_graphml(graph, folder / "nx")
 
 
+def test_equal_values_of_other_types_are_written_as_themselves(tmp_path: Path) -> None:
+    """1, 1.0 and True are equal, so are 0.0 and -0.0: each edge still shows its own."""
+    values = [1, 1.0, True, 0.0, -0.0, 0, False]
+    graph = nx.MultiDiGraph()
+    for i, value in enumerate(values):
+        graph.add_edge("a", "b", key=str(i), type="t", w=value)
+    write_graphml(graph, tmp_path / "g.graphml")
+    assert (tmp_path / "g.graphml").read_bytes() == _networkx_graphml(graph, tmp_path / "nx")
+    write_gexf(graph, tmp_path / "g.gexf")
+    text = (tmp_path / "g.gexf").read_text("utf-8")
+    edges = [line for line in text.splitlines() if line.startswith("<edge ")]
+    written = [line.rsplit('value="', 1)[1].split('"')[0] for line in edges]
+    assert written == ["1", "1.0", "true", "0.0", "-0.0", "0", "false"]
+
+
 def test_subgraph_figure_renders_chinese_without_touching_global_settings(
     graph, tmp_path: Path
 ) -> None:

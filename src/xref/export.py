@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from pathlib import Path
 
 import networkx as nx
@@ -101,6 +102,8 @@ def write_graphml(graph: nx.MultiDiGraph, path: str | Path) -> None:
             for k, v in attrs.items()
         )
 
+    edge_data = _small_memo(partial(data, "edge"))
+
     def element(tag: str, attrs: str, body: str) -> bytes:
         text = f"<{tag} {attrs}>\n{body}</{tag}>\n" if body else f"<{tag} {attrs}/>\n"
         return _XML_INVALID.sub("", text).encode()
@@ -122,8 +125,26 @@ def write_graphml(graph: nx.MultiDiGraph, path: str | Path) -> None:
             if key not in ids:
                 ids[key] = _graphml_attr(key)
             ends = f'source="{ids[u]}" target="{ids[v]}" id="{ids[key]}"'
-            fh.write(element("edge", ends, data("edge", attrs)))
+            fh.write(element("edge", ends, edge_data(attrs)))
         fh.write(b"</graph></graphml>")
+
+
+def _small_memo(render: Callable[[dict], str]) -> Callable[[dict], str]:
+    """``render(attrs)``, remembered for attribute dicts of up to three entries: most edges
+    (``mentions``, ``contains``...) repeat a few such dicts, weights rounded to four places.
+    Values are keyed by ``repr``: ``1``, ``1.0`` and ``True`` are equal, and so are ``0.0``
+    and ``-0.0``, but none is written like another."""
+    memo: dict[tuple, str] = {}
+
+    def cached(attrs: dict) -> str:
+        if len(attrs) > 3:
+            return render(attrs)
+        key = (*attrs, *map(repr, attrs.values()))
+        if (text := memo.get(key)) is None:
+            text = memo[key] = render(attrs)
+        return text
+
+    return cached
 
 
 def _xml(value: object) -> str:
@@ -158,6 +179,13 @@ def _attvalues(declared: dict[str, tuple[str, str]], attrs: dict, skip: str) -> 
     return f"<attvalues>{values}</attvalues>" if values else ""
 
 
+def _edge_body(declared: dict[str, tuple[str, str]], attrs: dict) -> str:
+    """A GEXF edge after its ends: the weight, the attvalues, the closing tag."""
+    weight = attrs.get("weight")
+    w = f' weight="{float(weight)!r}"' if weight is not None else ""
+    return f"{w}>{_attvalues(declared, attrs, 'weight')}</edge>\n"
+
+
 def write_gexf(graph: nx.MultiDiGraph, path: str | Path, *, date: str = "2000-01-01") -> None:
     """GEXF 1.2, written directly: a node's ``label`` is its GEXF label and an edge's
     ``weight`` its GEXF weight; every other attribute is a declared attvalue (an edge's
@@ -188,13 +216,9 @@ def write_gexf(graph: nx.MultiDiGraph, path: str | Path, *, date: str = "2000-01
                 f"{_attvalues(node_keys, attrs, 'label')}</node>\n".encode()
             )
         fh.write(b"</nodes>\n<edges>\n")
+        body = _small_memo(partial(_edge_body, edge_keys))
         for i, (u, v, attrs) in enumerate(graph.edges(data=True)):
-            weight = attrs.get("weight")
-            w = f' weight="{float(weight)!r}"' if weight is not None else ""
-            fh.write(
-                f'<edge id="{i}" source="{ids[u]}" target="{ids[v]}"{w}>'
-                f"{_attvalues(edge_keys, attrs, 'weight')}</edge>\n".encode()
-            )
+            fh.write(f'<edge id="{i}" source="{ids[u]}" target="{ids[v]}"{body(attrs)}'.encode())
         fh.write(b"</edges>\n</graph>\n</gexf>\n")
 
 
