@@ -58,13 +58,17 @@ def indicators_frame(corpus: Corpus, items: pd.DataFrame) -> pd.DataFrame:
     """One row per indicator row of every table item."""
     docs = {doc.doc_id: doc for doc in corpus}
     rows = []
-    for table in records(items[items["kind"] == "table"]):
+    tables = items[items["kind"] == "table"]
+    # the items of each document holding a table, found once: a scan of every item per
+    # table would grow as tables times items
+    own = items[items["doc_id"].isin(set(tables["doc_id"]))]
+    by_doc = dict(tuple(own.groupby("doc_id", sort=False)))
+    for table in records(tables):
         text = docs[table.doc_id].text
         years: list[int] = []
         category, domain = None, None
-        members = items[
-            (items["doc_id"] == table.doc_id) & items["item_id"].str.startswith(table.item_id + "/")
-        ]
+        doc_items = by_doc[table.doc_id]
+        members = doc_items[doc_items["item_id"].str.startswith(table.item_id + "/")]
         for item in records(members):
             if item.kind == "category":
                 category, domain = item.label, None
