@@ -94,3 +94,15 @@ def test_idf_is_fitted_on_this_corpus(terms) -> None:
 
 def test_place_names_are_not_key_terms(terms) -> None:
     assert not {"上海", "上海市", "天津", "蓟州区", "嘉定", "闵行"} & set(terms["term"])
+
+
+def test_key_terms_on_forked_processes_are_the_same(corpus, items, monkeypatch) -> None:
+    """Parts of the items on two processes give the terms and actions of one process."""
+    from xref import terms as terms_module
+
+    monkeypatch.setattr(terms_module, "PARALLEL_ITEMS", 40)  # the seeds' 321 items: 8 parts
+    one = terms_module.item_terms(corpus, items, segmenter=xref.corpus_segmenter(corpus))
+    two = terms_module.item_terms(corpus, items, segmenter=xref.corpus_segmenter(corpus), jobs=2)
+    pd.testing.assert_frame_equal(one[0], two[0])
+    assert one[1] == two[1] and list(one[1]) == list(two[1])
+    assert len(one[0]) > 1000

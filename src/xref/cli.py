@@ -132,7 +132,7 @@ def _pipeline(args: argparse.Namespace, stage: Stages) -> _Built | None:
                 file=sys.stderr,
             )
     with stage("extract"):
-        items = xref.extract(corpus, segmenter=segmenter)
+        items = xref.extract(corpus, segmenter=segmenter, jobs=_workers(args))
         terms = xref.terms_frame(corpus, items, segmenter=segmenter)
         # each fact table reads only the texts and the items: one per forked process
         tables = fork_map(lambda table: table(corpus, items), list(FACTS.values()), _workers(args))
@@ -269,7 +269,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     if corpus is None:
         return 2
     segmenter = xref.corpus_segmenter(corpus)
-    items = xref.extract(corpus, segmenter=segmenter)
+    items = xref.extract(corpus, segmenter=segmenter, jobs=_workers(args))
     try:
         gold = read_gold(args.gold, items)
     except (GoldError, OSError) as exc:

@@ -29,12 +29,13 @@ ITEM_COLUMNS = (
 )
 
 
-def extract(corpus: Corpus, *, segmenter: Segmenter | None = None) -> pd.DataFrame:
+def extract(corpus: Corpus, *, segmenter: Segmenter | None = None, jobs: int = 1) -> pd.DataFrame:
     """One row per item of every document: its place in the outline, text, kind and offsets.
 
     ``start``/``end`` are offsets in the normalised text (``text`` is ``doc.text[start:end]``
     without trailing blank lines); ``own_end`` is where the item's own text stops and its first
-    child begins; ``raw_start``/``raw_end`` locate the item in the raw file.
+    child begins; ``raw_start``/``raw_end`` locate the item in the raw file. ``jobs``:
+    processes for the items' key terms (:func:`~xref.terms.item_terms`).
     """
     rows = []
     for doc in corpus:
@@ -58,7 +59,7 @@ def extract(corpus: Corpus, *, segmenter: Segmenter | None = None) -> pd.DataFra
                 )
             )
     items = pd.DataFrame(rows, columns=list(ITEM_COLUMNS[:-2]))
-    terms, actions = item_terms(corpus, items, segmenter=segmenter)
+    terms, actions = item_terms(corpus, items, segmenter=segmenter, jobs=jobs)
     keys = list(records(items[["doc_id", "item_id"]]))
     items["actions"] = [";".join(actions[k]) for k in keys]
     per_item = terms_by_item(terms)

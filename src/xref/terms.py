@@ -21,11 +21,13 @@ import pandas as pd
 from xref.cache import TokenCache
 from xref.frames import records
 from xref.gazetteer import place_names
+from xref.parallel import fork_map
 from xref.resources import word_set
 from xref.segment import Segmenter, quoted_terms
 from xref.types import Corpus
 
 TOP_K = 10
+PARALLEL_ITEMS = 2_000  # items per forked task: fewer cost more to hand back than they save
 TERM_COLUMNS = ("doc_id", "item_id", "term", "weight", "source")
 NO_TERMS = ("signature", "attachment")  # kinds whose text has no topic
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -104,15 +106,17 @@ def item_terms(
     *,
     segmenter: Segmenter | None = None,
     top_k: int = TOP_K,
+    jobs: int = 1,
 ) -> tuple[pd.DataFrame, dict[tuple[str, str], list[str]]]:
-    """Key terms per item (long form) and action verbs per ``(doc_id, item_id)``.
+    """Key terms per item (long form) and action verbs per ``(doc_id, item_id)``; with
+    ``jobs`` > 1 on that many forked processes (the same result).
 
     The result is remembered by the segmenter, so :func:`xref.extract` and
     :func:`terms_frame` asking about the same items compute it once."""
     seg = segmenter or corpus_segmenter(corpus)
     key = ("item_terms", top_k, _fingerprint(corpus, items))
     if (known := seg.results.get(key)) is None:
-        known = seg.results[key] = _item_terms(corpus, items, seg, top_k)
+        known = seg.results[key] = _item_terms(corpus, items, seg, top_k, jobs)
     return known[0].copy(), known[1]
 
 
@@ -137,32 +141,46 @@ def indexed(
 
 
 def _item_terms(
-    corpus: Corpus, items: pd.DataFrame, seg: Segmenter, top_k: int
+    corpus: Corpus, items: pd.DataFrame, seg: Segmenter, top_k: int, jobs: int
 ) -> tuple[pd.DataFrame, dict[tuple[str, str], list[str]]]:
     verbs = word_set("action_verbs.txt")
     index, idf = indexed(corpus, items, seg)
     max_idf = max(idf.values(), default=1.0)
-
-    rows, actions = [], {}
     texts = {doc.doc_id: doc.text for doc in corpus}
-    for doc_id, item_id, kind, start, end, own_end in _rows(items):
-        own = index.words(doc_id, start, own_end)
-        actions[(doc_id, item_id)] = list(dict.fromkeys(w for w in own if w in verbs))
-        if kind in NO_TERMS:
-            continue
-        quoted = Counter(quoted_terms(texts[doc_id][start:end]))
-        counts = Counter(w for w in index.terms(doc_id, start, end) if w in idf)
-        for term, n in quoted.items():  # a quoted term jieba split anyway still counts
-            counts[term] = max(counts[term], n)
-        weights = {w: (1 + math.log(n)) * idf.get(w, max_idf) for w, n in counts.items()}
-        norm = math.sqrt(sum(v * v for v in weights.values())) or 1.0
-        ranked = sorted(weights, key=lambda w: (-weights[w], w))
-        chosen = ranked[:top_k] + sorted(set(quoted) - set(ranked[:top_k]))
-        for word in chosen:
-            source = (
-                "quoted" if word in quoted else "dictionary" if word in seg.dictionary else "tfidf"
-            )
-            rows.append((doc_id, item_id, word, round(weights[word] / norm, 4), source))
+
+    def part_terms(part: list[tuple]) -> tuple[list[tuple], dict[tuple[str, str], list[str]]]:
+        rows, actions = [], {}
+        for doc_id, item_id, kind, start, end, own_end in part:
+            own = index.words(doc_id, start, own_end)
+            actions[(doc_id, item_id)] = list(dict.fromkeys(w for w in own if w in verbs))
+            if kind in NO_TERMS:
+                continue
+            quoted = Counter(quoted_terms(texts[doc_id][start:end]))
+            counts = Counter(w for w in index.terms(doc_id, start, end) if w in idf)
+            for term, n in quoted.items():  # a quoted term jieba split anyway still counts
+                counts[term] = max(counts[term], n)
+            weights = {w: (1 + math.log(n)) * idf.get(w, max_idf) for w, n in counts.items()}
+            norm = math.sqrt(sum(v * v for v in weights.values())) or 1.0
+            ranked = sorted(weights, key=lambda w: (-weights[w], w))
+            chosen = ranked[:top_k] + sorted(set(quoted) - set(ranked[:top_k]))
+            for word in chosen:
+                source = (
+                    "quoted"
+                    if word in quoted
+                    else "dictionary"
+                    if word in seg.dictionary
+                    else "tfidf"
+                )
+                rows.append((doc_id, item_id, word, round(weights[word] / norm, 4), source))
+        return rows, actions
+
+    todo = [tuple(row) for row in _rows(items)]
+    size = max(PARALLEL_ITEMS, -(-len(todo) // (4 * jobs)))  # a few parts per process
+    parts = [todo[i : i + size] for i in range(0, len(todo), size)]
+    rows, actions = [], {}
+    for part_rows, part_actions in fork_map(part_terms, parts, jobs):
+        rows += part_rows
+        actions.update(part_actions)
     return pd.DataFrame(rows, columns=list(TERM_COLUMNS)), actions
 
 
