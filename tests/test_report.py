@@ -191,6 +191,7 @@ def test_report_holds_the_heatmaps_plans_and_lists_the_rest(cov, links) -> None:
     page = render_html(many, links, heatmap=b"")
     assert page.count("<h3>覆盖矩阵 Coverage matrix</h3>") == MAX_PANELS
     assert "另有 1 个上级规划" in page and f"第{MAX_PANELS - 1}号规划" in page
+    assert "links are in the CSV tables" in page  # not in the workbook, which holds the first 4
 
 
 def test_write_report_writes_what_the_command_shares_out(cov, links, tmp_path: Path) -> None:

@@ -237,8 +237,9 @@ def render_html(
     if len(rest := _loaded_plans(cov).iloc[MAX_PANELS:]):
         body += [
             f"<h2>另有 {len(rest)} 个上级规划 {len(rest)} more parent plans</h2>",
-            '<p class="muted">Their matrices, gaps, orphans and links are in coverage.xlsx and '
-            "the CSV tables; <code>xref report CORPUS --parent ID</code> writes a report of "
+            '<p class="muted">Their matrices, gaps, orphans and links are in the CSV tables '
+            "(coverage.xlsx, like this page, holds the plans above); "
+            "<code>xref report CORPUS --parent ID</code> writes a report and workbook of "
             "chosen plans.</p>",
             _table(rest[["parent_doc", "title", "region", "n_tasks"]], "more-parents"),
         ]
@@ -264,11 +265,12 @@ def write_xlsx(cov: Coverage, links: pd.DataFrame, path: str | Path, *, date: st
     writes a workbook of chosen plans. A sheet still too long ends with a row that says so.
     """
     chosen = set(detailed_plans(cov)["parent_doc"])
-    below = set(cov.matrix.loc[cov.matrix["parent_doc"].isin(chosen), "child_doc"])
 
     def detailed(frame: pd.DataFrame) -> pd.DataFrame:
         return frame[frame["parent_doc"].isin(chosen)]
 
+    matrix = detailed(cov.matrix)
+    below = set(matrix["child_doc"])
     sheets = {  # sheet: (rows, the CSV file holding all of them)
         "gaps": (detailed(cov.gaps), "gaps.csv"),
         "orphans": (detailed(cov.orphans), "orphans.csv"),
@@ -276,7 +278,7 @@ def write_xlsx(cov: Coverage, links: pd.DataFrame, path: str | Path, *, date: st
             links[links["source_doc"].isin(below) | links["target_doc"].isin(chosen)],
             "links.csv",
         ),
-        "coverage": (detailed(cov.matrix), "coverage.csv"),
+        "coverage": (matrix, "coverage.csv"),
         "tasks": (detailed(cov.tasks), "task_coverage.csv"),
         "targets": (detailed(cov.targets), "targets_compared.csv"),
         "plans": (cov.parents.assign(in_workbook=cov.parents["parent_doc"].isin(chosen)), ""),
@@ -287,7 +289,7 @@ def write_xlsx(cov: Coverage, links: pd.DataFrame, path: str | Path, *, date: st
     book.set_properties({"created": dt.datetime.fromisoformat(date)})
     bold = book.add_format({"bold": True})
     sheet = book.add_worksheet("matrix")
-    for r, (row, header) in enumerate(_matrix_rows(detailed(cov.matrix))):
+    for r, (row, header) in enumerate(_matrix_rows(matrix)):
         sheet.write_row(r, 0, row, bold if header else None)
     sheet.freeze_panes(1, 0)
     for name, (frame, csv) in sheets.items():
