@@ -64,7 +64,7 @@ def scored(corpus, items, segmenter, terms):
 
     # every candidate ranked, as `xref evaluate` does
     return score_pairs(
-        corpus, items, segmenter=segmenter, terms=terms, config=LinkConfig(keep=None)
+        corpus, items, segmenter=segmenter, terms=terms, config=LinkConfig(keep=None, cards="all")
     )
 
 

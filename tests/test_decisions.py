@@ -43,7 +43,9 @@ def test_reject_accept_and_add(tmp_path: Path, items, scored, links) -> None:
     key = lambda s, t: (out["source_id"] == s) & (out["target_id"] == t) & (out["source_doc"] == d4)  # noqa: E731
     assert not key(auto.source_id, auto.target_id).any()
     assert len(applied.rejected) == 1
-    assert out.loc[key(unkept.source_id, unkept.target_id), "decided_by"].tolist() == ["analyst"]
+    accepted = out[key(unkept.source_id, unkept.target_id)]
+    assert accepted["decided_by"].tolist() == ["analyst"]
+    assert "lexical" in accepted["evidence"].iloc[0]  # a candidate a build drops, with its card
     added = out[key("三/（二）", "二/（四）")].iloc[0]
     assert added["decided_by"] == "analyst"
     assert "上海品牌" in added["evidence"]

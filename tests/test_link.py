@@ -7,13 +7,24 @@ from collections import Counter
 from difflib import SequenceMatcher
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+import pytest
 from conftest import RAW, ROOT, seed
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import xref
 from xref.evaluate import evaluate, read_gold, resolve_anchor
-from xref.link import LinkConfig, char_bigrams, document_pairs, find_links, shares_passage
+from xref.link import (
+    LinkConfig,
+    char_bigrams,
+    document_pairs,
+    find_links,
+    score_pairs,
+    select,
+    shares_passage,
+)
 
 GOLD = ROOT / "data" / "annotations" / "gold_links.csv"
 
@@ -57,6 +68,26 @@ def test_each_parent_document_is_a_question_of_its_own(links) -> None:
     assert {seed("000"), seed("003")} <= set(item["target_doc"])
     assert "三/（十五）" in set(item.loc[item["target_doc"] == seed("000"), "target_id"])
     assert (item.groupby("target_doc")["rank"].min() == 1).all()
+
+
+def test_a_build_writes_evidence_cards_for_kept_links_only(corpus, items, segmenter, terms, scored):
+    """The default cards only what select keeps; ``cards="all"`` (the ``scored`` fixture,
+    as ``xref evaluate`` runs) every candidate, and both agree on every other column."""
+    lean = score_pairs(
+        corpus, items, segmenter=segmenter, terms=terms, config=LinkConfig(keep=None)
+    )
+    card = ["shared_terms", "child_sentence", "parent_sentence", "evidence"]
+    rest = [c for c in lean.columns if c not in card]
+    pd.testing.assert_frame_equal(lean[rest], scored[rest])
+    pair = ["source_doc", "source_id", "target_doc", "target_id"]
+    chosen = set(select(lean)[pair].itertuples(index=False))
+    kept = np.array([tuple(r) in chosen for r in lean[pair].itertuples(index=False)])
+    assert kept.any() and not kept.all()
+    pd.testing.assert_frame_equal(lean.loc[kept, card], scored.loc[kept, card])
+    assert (lean.loc[~kept, card] == "").all().all()
+    assert scored.loc[~kept, "evidence"].str.contains("最相近句").any()
+    with pytest.raises(ValueError, match="cards"):
+        LinkConfig(cards="some")
 
 
 def test_character_bigrams_stay_within_han_runs() -> None:

@@ -32,6 +32,7 @@ from xref.graph import build_graph
 from xref.io import write_csv
 from xref.link import LINK_COLUMNS, BlockJob, LinkConfig, score_pairs, select
 from xref.manifest import ManifestError
+from xref.memory import release
 from xref.parallel import available_cores, fork_map, share
 from xref.report import report_writers
 from xref.segment import BACKENDS
@@ -142,6 +143,8 @@ def _pipeline(args: argparse.Namespace, stage: Stages) -> _Built | None:
             corpus,
             items,
             segmenter=segmenter,
+            # an analyst may accept a candidate a build would drop: it needs its card
+            config=LinkConfig(cards="all" if decisions is not None else "kept"),
             terms=terms,
             citations=facts["citations"],
             map_blocks=engine.block_mapper(client) if client is not None else _local_map(args),
@@ -155,6 +158,7 @@ def _pipeline(args: argparse.Namespace, stage: Stages) -> _Built | None:
         # every candidate, and every token with its index: the largest tables of a build,
         # not needed past here; freed now, the graph takes their place instead of adding to it
         del scored, segmenter
+        release()
     if client is not None:
         client.close()
     with stage("graph"):
@@ -231,6 +235,7 @@ def _build(args: argparse.Namespace) -> int:
     # every output file is written independently: with --jobs > 1, forked processes take
     # the figures, workbook and tables while this one writes the graph files, which read the
     # whole graph
+    release()  # before the writers fork: they inherit no freed pages
     with stage("write"):
         share(*_writers(args, built, cov), _workers(args))
     _say_coverage(args, cov)
@@ -280,7 +285,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         corpus,
         items,
         segmenter=segmenter,
-        config=LinkConfig(keep=None),
+        config=LinkConfig(keep=None, cards="all"),
         map_blocks=_local_map(args),
     )
     result = evaluate(ranked, gold)

@@ -111,6 +111,14 @@ class LinkConfig:
     adapted: float = 0.08  # lowest score of an "adapted" link: every gold link above is right
     partial: float = 0.05  # lowest score of a "partial" link; below it, "thematic"
     keep: int | None = 5  # candidates per child and parent document (None: all, to evaluate)
+    # evidence cards (shared terms, sentence pair, card) of the "kept" links only, or of "all"
+    # candidates: an evaluation lists the misses with theirs, an analyst may accept any
+    # candidate, but a build drops most candidates, and their cards were most of its memory
+    cards: str = "kept"
+
+    def __post_init__(self) -> None:
+        if self.cards not in ("kept", "all"):
+            raise ValueError(f"LinkConfig.cards: 'kept' or 'all', not {self.cards!r}")
 
 
 # ---------------------------------------------------------------- who may implement whom
@@ -457,11 +465,6 @@ def score_block(job: BlockJob) -> pd.DataFrame:
             for rank, p in enumerate(np.lexsort((id_order, -scores[c]))[: config.keep], 1):
                 p_view = block.parents[p]
                 score = float(scores[c, p])
-                shared = sorted(
-                    (c_view.terms & p_view.terms) | (c_view.quoted & p_view.quoted),
-                    key=lambda t: (-job.idf.get(t, 0.0), t),
-                )
-                child_sentence, parent_sentence = block.best_sentences(c_view, c, p, signals)
                 kept = _kept(score, best, rank, config)
                 row = {
                     "source_doc": child_doc,
@@ -475,15 +478,25 @@ def score_block(job: BlockJob) -> pd.DataFrame:
                     "decided_by": "auto",
                     "rank": rank,
                     **{k: round(float(signals[k][c, p]), 4) for k in SIGNALS},
-                    "shared_terms": ";".join(shared),
-                    "child_sentence": child_sentence,
-                    "parent_sentence": parent_sentence,
+                    "shared_terms": "",
+                    "child_sentence": "",
+                    "parent_sentence": "",
                     "reason": reason,
                     "source_fingerprint": c_print,
                     "target_fingerprint": fingerprints[p_view.item_id],
+                    "evidence": "",
                 }
-                row["evidence"] = _evidence(row)
+                if kept or config.cards == "all":
+                    shared = sorted(
+                        (c_view.terms & p_view.terms) | (c_view.quoted & p_view.quoted),
+                        key=lambda t: (-job.idf.get(t, 0.0), t),
+                    )
+                    row["shared_terms"] = ";".join(shared)
+                    sentences = block.best_sentences(c_view, c, p, signals)
+                    row["child_sentence"], row["parent_sentence"] = sentences
+                    row["evidence"] = _evidence(row)
                 rows.append(row)
+    _windows.cache_clear()  # parent texts of this block only
     # a frame per block: a million row dicts would hold gigabytes at once
     return pd.DataFrame(rows, columns=list(LINK_COLUMNS))
 
@@ -500,10 +513,36 @@ def score_pairs(
 ) -> pd.DataFrame:
     """Every allowed (child item, parent task) pair with its signals and score, best first
     per child and parent document (the best ``config.keep``). :func:`select` keeps the ones
-    that clear the thresholds. ``terms`` and ``citations``: the frames of
-    :func:`~xref.terms_frame` and :func:`~xref.citations_frame`, when already computed.
-    ``map_blocks(score_block, jobs)``, like the builtin ``map`` (the default), runs the
-    blocks; the CLI passes one that runs them on worker processes or a dask cluster."""
+    that clear the thresholds; only they have evidence cards unless ``config.cards`` is
+    ``"all"``. ``terms`` and ``citations``: the frames of :func:`~xref.terms_frame` and
+    :func:`~xref.citations_frame`, when already computed. ``map_blocks(score_block, jobs)``,
+    like the builtin ``map`` (the default), runs the blocks; the CLI passes one that runs
+    them on worker processes or a dask cluster."""
+    config = config or LinkConfig()
+    jobs = block_jobs(
+        corpus, items, segmenter=segmenter, config=config, terms=terms, citations=citations
+    )
+    # the jobs (every item's view) are freed as soon as the blocks are scored
+    blocks = [b for b in (map_blocks or map)(score_block, jobs) if len(b)]
+    del jobs
+    if not blocks:
+        return pd.DataFrame(columns=list(LINK_COLUMNS))
+    scored = pd.concat(blocks, ignore_index=True)
+    del blocks
+    scored = scored.sort_values([*_QUESTION, "rank"], kind="mergesort")
+    return scored.reset_index(drop=True)
+
+
+def block_jobs(
+    corpus: Corpus,
+    items: pd.DataFrame,
+    *,
+    segmenter: Segmenter | None = None,
+    config: LinkConfig | None = None,
+    terms: pd.DataFrame | None = None,
+    citations: pd.DataFrame | None = None,
+) -> list[BlockJob]:
+    """One :class:`BlockJob` per parent document that has tasks and candidate children."""
     config = config or LinkConfig()
     segmenter = segmenter or corpus_segmenter(corpus)
     index, idf = indexed(corpus, items, segmenter)
@@ -544,13 +583,7 @@ def score_pairs(
     for job in jobs.values():  # each job carries only the IDF of its own words
         words = {w for v in job.views() for w in (*v.counts, *v.terms, *v.quoted)}
         job.idf = {w: idf[w] for w in sorted(words) if w in idf}
-
-    blocks = [b for b in (map_blocks or map)(score_block, list(jobs.values())) if len(b)]
-    if not blocks:
-        return pd.DataFrame(columns=list(LINK_COLUMNS))
-    scored = pd.concat(blocks, ignore_index=True)
-    scored = scored.sort_values([*_QUESTION, "rank"], kind="mergesort")
-    return scored.reset_index(drop=True)
+    return list(jobs.values())
 
 
 def _kept(score, best, rank, config: LinkConfig):
