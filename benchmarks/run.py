@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from itertools import accumulate
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -105,19 +106,27 @@ def build(folder: Path, out: Path, *extra: str) -> dict:
     log = out.parent / f"{out.name}.stderr"
     with log.open("wb") as err:  # a file, not a pipe: nobody reads a pipe while it runs
         proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err)
-        peak = 0.0
+        samples = []  # (seconds since start, PSS of the tree)
         while proc.poll() is None:
-            peak = max(peak, _pss_mb(_tree(proc.pid)))
+            samples.append((time.perf_counter() - start, _pss_mb(_tree(proc.pid))))
             time.sleep(0.5)
     wall = time.perf_counter() - start
     if proc.returncode:
         raise subprocess.CalledProcessError(proc.returncode, command, stderr=log.read_text())
     stages = json.loads(timings.read_text())
+    # the stages run back to back and end with the build, bar a moment of reporting: each
+    # sample falls in the stage whose span holds it (startup counts with the first stage)
+    ends = list(accumulate(s["seconds"] for s in stages))
+    offset = wall - ends[-1]
+    for stage, end in zip(stages, ends, strict=True):
+        start_s = offset + end - stage["seconds"] if stage is not stages[0] else 0.0
+        held = [pss for t, pss in samples if start_s <= t < offset + end]
+        stage["tree_peak_pss_mb"] = round(max(held), 1) if held else None  # under 0.5 s
     return {
         "wall_s": wall,
         "stages": stages,
         "peak_mb": max(s["peak_mb"] for s in stages),
-        "tree_peak_pss_mb": round(peak, 1),
+        "tree_peak_pss_mb": round(max((pss for _, pss in samples), default=0.0), 1),
     }
 
 
@@ -162,7 +171,11 @@ def main(argv: list[str] | None = None) -> None:
                 result["rebuild"] = rebuild(folder, n, Path(tmp) / "rebuild")
         (RESULTS / f"{n}.json").write_text(json.dumps(result, indent=1) + "\n")
         bare = jieba_run["load_s"] + jieba_run["cut_s"]
-        stages = ", ".join(f"{s['stage']} {s['seconds']:.1f}" for s in full["stages"])
+        stages = ", ".join(
+            f"{s['stage']} {s['seconds']:.1f} s ({s['peak_mb']:.0f}; {tree} MB)"
+            for s in full["stages"]
+            for tree in [f"{s['tree_peak_pss_mb']:.0f}" if s["tree_peak_pss_mb"] else "-"]
+        )
         print(
             f"| {n} | {jieba_run['mb']:.1f} | {bare:.1f} ({jieba_run['load_s']:.1f} + "
             f"{jieba_run['cut_s']:.1f}) | {full['wall_s']:.1f} | {full['wall_s'] / bare:.2f} | "

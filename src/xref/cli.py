@@ -132,12 +132,14 @@ def _pipeline(args: argparse.Namespace, stage: Stages) -> _Built | None:
                 f"xref: segmentation cache {cache.path}: {cache.hits} reused, {cache.misses} new",
                 file=sys.stderr,
             )
+        release()  # the workers' tokens arrived pickled: their buffers are freed
     with stage("extract"):
         items = xref.extract(corpus, segmenter=segmenter, jobs=_workers(args))
         terms = xref.terms_frame(corpus, items, segmenter=segmenter)
         # each fact table reads only the texts and the items: one per forked process
         tables = fork_map(lambda table: table(corpus, items), list(FACTS.values()), _workers(args))
         facts = dict(zip(FACTS, tables, strict=True))
+        release()
     with stage("link"):
         scored = score_pairs(
             corpus,
