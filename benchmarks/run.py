@@ -24,7 +24,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from itertools import accumulate
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -106,21 +105,17 @@ def build(folder: Path, out: Path, *extra: str) -> dict:
     log = out.parent / f"{out.name}.stderr"
     with log.open("wb") as err:  # a file, not a pipe: nobody reads a pipe while it runs
         proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err)
-        samples = []  # (seconds since start, PSS of the tree)
+        samples = []  # (epoch seconds, PSS of the tree)
         while proc.poll() is None:
-            samples.append((time.perf_counter() - start, _pss_mb(_tree(proc.pid))))
+            samples.append((time.time(), _pss_mb(_tree(proc.pid))))
             time.sleep(0.5)
     wall = time.perf_counter() - start
     if proc.returncode:
         raise subprocess.CalledProcessError(proc.returncode, command, stderr=log.read_text())
     stages = json.loads(timings.read_text())
-    # the stages run back to back and end with the build, bar a moment of reporting: each
-    # sample falls in the stage whose span holds it (startup counts with the first stage)
-    ends = list(accumulate(s["seconds"] for s in stages))
-    offset = wall - ends[-1]
-    for stage, end in zip(stages, ends, strict=True):
-        start_s = offset + end - stage["seconds"] if stage is not stages[0] else 0.0
-        held = [pss for t, pss in samples if start_s <= t < offset + end]
+    for stage in stages:  # the samples taken while the stage ran
+        begin = stage["started_at"]
+        held = [pss for t, pss in samples if begin <= t < begin + stage["seconds"]]
         stage["tree_peak_pss_mb"] = round(max(held), 1) if held else None  # under 0.5 s
     return {
         "wall_s": wall,

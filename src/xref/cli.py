@@ -237,8 +237,8 @@ def _build(args: argparse.Namespace) -> int:
     # every output file is written independently: with --jobs > 1, forked processes take
     # the figures, workbook and tables while this one writes the graph files, which read the
     # whole graph
-    release()  # before the writers fork: they inherit no freed pages
     with stage("write"):
+        release()  # before the writers fork: they inherit no freed pages
         share(*_writers(args, built, cov), _workers(args))
     _say_coverage(args, cov)
     if args.timings:

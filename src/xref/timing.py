@@ -41,6 +41,7 @@ class Stages:
     @contextmanager
     def __call__(self, name: str):
         per_stage = _reset_peak()
+        started_at = time.time()  # for tools that sample the process from outside
         start = time.perf_counter()
         try:
             yield
@@ -48,6 +49,7 @@ class Stages:
             self.rows.append(
                 {
                     "stage": name,
+                    "started_at": round(started_at, 3),
                     "seconds": round(time.perf_counter() - start, 3),
                     "peak_mb": round(_peak_mb(), 1),
                     "peak_is_per_stage": per_stage,
