@@ -519,9 +519,7 @@ def score_pairs(
     like the builtin ``map`` (the default), runs the blocks; the CLI passes one that runs
     them on worker processes or a dask cluster."""
     config = config or LinkConfig()
-    jobs = block_jobs(
-        corpus, items, segmenter=segmenter, config=config, terms=terms, citations=citations
-    )
+    jobs = _block_jobs(corpus, items, segmenter, config, terms, citations)
     # the jobs (every item's view) are freed as soon as the blocks are scored
     blocks = [b for b in (map_blocks or map)(score_block, jobs) if len(b)]
     del jobs
@@ -533,17 +531,15 @@ def score_pairs(
     return scored.reset_index(drop=True)
 
 
-def block_jobs(
+def _block_jobs(
     corpus: Corpus,
     items: pd.DataFrame,
-    *,
-    segmenter: Segmenter | None = None,
-    config: LinkConfig | None = None,
-    terms: pd.DataFrame | None = None,
-    citations: pd.DataFrame | None = None,
+    segmenter: Segmenter | None,
+    config: LinkConfig,
+    terms: pd.DataFrame | None,
+    citations: pd.DataFrame | None,
 ) -> list[BlockJob]:
     """One :class:`BlockJob` per parent document that has tasks and candidate children."""
-    config = config or LinkConfig()
     segmenter = segmenter or corpus_segmenter(corpus)
     index, idf = indexed(corpus, items, segmenter)
     if terms is None:
