@@ -40,6 +40,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import chain, repeat
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -114,7 +115,7 @@ class LinkConfig:
     # evidence cards (shared terms, sentence pair, card) of the "kept" links only, or of "all"
     # candidates: an evaluation lists the misses with theirs, an analyst may accept any
     # candidate, but a build drops most candidates, and their cards were most of its memory
-    cards: str = "kept"
+    cards: Literal["kept", "all"] = "kept"
 
     def __post_init__(self) -> None:
         if self.cards not in ("kept", "all"):
