@@ -58,6 +58,7 @@ def block_mapper(client) -> Callable:
     """A ``map`` that scores link blocks on the cluster, results in order."""
 
     def run(fn: Callable, jobs: list) -> list:
-        return client.gather(client.map(fn, jobs, pure=False))
+        # a worker elsewhere has no token index: each job travels with its views built
+        return client.gather(client.map(fn, [job.with_views() for job in jobs], pure=False))
 
     return run

@@ -429,13 +429,32 @@ def _evidence(row: dict) -> str:
 @dataclass
 class BlockJob:
     """The scoring of one parent document's tasks against the documents that may implement
-    it: the unit of work, picklable, so blocks can be scored on other processes or machines."""
+    it: the unit of work. Its items are rows of the items frame until :meth:`with_views`
+    makes their views where the block is scored, so a forked worker builds the views of its
+    own blocks only, and the main process none. A job with views is self-contained and
+    picklable, to be scored on another machine."""
 
     parent_doc: str
-    parents: list[ItemView]
-    children: list[tuple[str, str, list[ItemView]]]  # (child doc, reason, its items)
-    idf: dict[str, float]
+    parents: list  # ItemView, or the item's row until ``make_view`` turns it into one
+    children: list[tuple[str, str, list]]  # (child doc, reason, its items)
+    idf: dict[str, float]  # with views, only the IDF of the block's own words
     config: LinkConfig
+    make_view: Callable | None = None  # row -> ItemView; None once the views are built
+
+    def with_views(self) -> BlockJob:
+        """The same job with every item's view built and the IDF cut to its own words."""
+        if (make := self.make_view) is None:
+            return self
+        job = BlockJob(
+            self.parent_doc,
+            [make(row) for row in self.parents],
+            [(doc, reason, [make(row) for row in rows]) for doc, reason, rows in self.children],
+            {},
+            self.config,
+        )
+        words = {w for v in job.views() for w in (*v.counts, *v.terms, *v.quoted)}
+        job.idf = {w: self.idf[w] for w in sorted(words) if w in self.idf}
+        return job
 
     def views(self) -> Iterator[ItemView]:
         yield from self.parents
@@ -451,6 +470,7 @@ def score_block(job: BlockJob) -> pd.DataFrame:
     """The best ``config.keep`` candidates of every child item in one block, one row each
     with every column of :data:`LINK_COLUMNS`. A block is one parent document, so each child
     item's candidates here are all it has in that document: ranks and grades are final."""
+    job = job.with_views()
     block = Block(job.idf, job.parents)
     config = job.config
     ids = [p.item_id for p in block.parents]
@@ -521,9 +541,7 @@ def score_pairs(
     them on worker processes or a dask cluster."""
     config = config or LinkConfig()
     jobs = _block_jobs(corpus, items, segmenter, config, terms, citations)
-    # the jobs (every item's view) are freed as soon as the blocks are scored
     blocks = [b for b in (map_blocks or map)(score_block, jobs) if len(b)]
-    del jobs
     if not blocks:
         return pd.DataFrame(columns=list(LINK_COLUMNS))
     scored = pd.concat(blocks, ignore_index=True)
@@ -555,13 +573,10 @@ def _block_jobs(
 
     children = _leaves(items, CHILD_KINDS)
     parents = items[items["kind"].isin(PARENT_KINDS)]
-    views: dict[tuple[str, str], ItemView] = {}
 
     def view(row) -> ItemView:
-        key = (row.doc_id, row.item_id)
-        if key not in views:
-            views[key] = _view(row, docs[row.doc_id], index, set(key_terms.get(key, ())))
-        return views[key]
+        key = set(key_terms.get((row.doc_id, row.item_id), ()))
+        return _view(row, docs[row.doc_id], index, key)
 
     by_doc: dict[str, dict[str, list]] = {"children": {}, "parents": {}}
     for role, frame in (("children", children), ("parents", parents)):
@@ -569,17 +584,13 @@ def _block_jobs(
             by_doc[role].setdefault(row.doc_id, []).append(row)
     jobs: dict[str, BlockJob] = {}
     for child_doc, parent_doc, reason in records(pairs):
-        child_views = [view(r) for r in by_doc["children"].get(child_doc, [])]
-        if not child_views or parent_doc not in by_doc["parents"]:
+        child_rows = by_doc["children"].get(child_doc, [])
+        if not child_rows or parent_doc not in by_doc["parents"]:
             continue
         if parent_doc not in jobs:
-            jobs[parent_doc] = BlockJob(
-                parent_doc, [view(r) for r in by_doc["parents"][parent_doc]], [], {}, config
-            )
-        jobs[parent_doc].children.append((child_doc, reason, child_views))
-    for job in jobs.values():  # each job carries only the IDF of its own words
-        words = {w for v in job.views() for w in (*v.counts, *v.terms, *v.quoted)}
-        job.idf = {w: idf[w] for w in sorted(words) if w in idf}
+            rows = by_doc["parents"][parent_doc]
+            jobs[parent_doc] = BlockJob(parent_doc, rows, [], idf, config, view)
+        jobs[parent_doc].children.append((child_doc, reason, child_rows))
     return list(jobs.values())
 
 
