@@ -90,6 +90,27 @@ def test_a_build_writes_evidence_cards_for_kept_links_only(corpus, items, segmen
         LinkConfig(cards="some")
 
 
+def test_block_jobs_carry_rows_until_scored(corpus, items, segmenter, terms) -> None:
+    """Jobs hold item rows, so the process that forks the workers builds no views; a job
+    with its views built is self-contained: views, and the IDF of its own words only."""
+    from xref.link import ItemView, _block_jobs
+    from xref.terms import indexed
+
+    jobs = _block_jobs(corpus, items, segmenter, LinkConfig(), terms, None)
+    assert {j.parent_doc[:3] for j in jobs} == {"000", "003"}
+    job = next(j for j in jobs if j.parent_doc == seed("000"))
+    assert not any(isinstance(v, ItemView) for v in job.views())
+    built = job.with_views()
+    assert built.with_views() is built and built.make_view is None
+    views = list(built.views())
+    assert all(isinstance(v, ItemView) for v in views)
+    assert [v.item_id for v in built.parents] == [r.item_id for r in job.parents]
+    words = {w for v in views for w in (*v.counts, *v.terms, *v.quoted)}
+    _, idf = indexed(corpus, items, segmenter)
+    assert built.idf == {w: idf[w] for w in words if w in idf}
+    assert len(built.idf) < len(idf)
+
+
 def test_character_bigrams_stay_within_han_runs() -> None:
     assert char_bigrams("执法案卷评查，2023年“双随机”") == Counter(
         {"执法": 1, "法案": 1, "案卷": 1, "卷评": 1, "评查": 1, "双随": 1, "随机": 1}
