@@ -96,6 +96,10 @@ def _pss_mb(pids: list[int]) -> float:
     return total / 1024
 
 
+def _mb(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f}"
+
+
 def build(folder: Path, out: Path, *extra: str) -> dict:
     """Run ``xref build``; its stages' timings, and the peak memory of the whole process
     tree (the build and its worker processes) sampled every half second."""
@@ -167,9 +171,9 @@ def main(argv: list[str] | None = None) -> None:
         (RESULTS / f"{n}.json").write_text(json.dumps(result, indent=1) + "\n")
         bare = jieba_run["load_s"] + jieba_run["cut_s"]
         stages = ", ".join(
-            f"{s['stage']} {s['seconds']:.1f} s ({s['peak_mb']:.0f}; {tree} MB)"
-            for s in full["stages"]
-            for tree in [f"{s['tree_peak_pss_mb']:.0f}" if s["tree_peak_pss_mb"] else "-"]
+            f"{st['stage']} {st['seconds']:.1f} s "
+            f"({st['peak_mb']:.0f}; {_mb(st['tree_peak_pss_mb'])} MB)"
+            for st in full["stages"]
         )
         print(
             f"| {n} | {jieba_run['mb']:.1f} | {bare:.1f} ({jieba_run['load_s']:.1f} + "

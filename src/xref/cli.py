@@ -139,7 +139,7 @@ def _pipeline(args: argparse.Namespace, stage: Stages) -> _Built | None:
         # each fact table reads only the texts and the items: one per forked process
         tables = fork_map(lambda table: table(corpus, items), list(FACTS.values()), _workers(args))
         facts = dict(zip(FACTS, tables, strict=True))
-        release()
+        release()  # the parts' rows, joined into the tables, are freed
     with stage("link"):
         scored = score_pairs(
             corpus,
@@ -178,10 +178,12 @@ def _pipeline(args: argparse.Namespace, stage: Stages) -> _Built | None:
 def _coverage(args: argparse.Namespace, built: _Built, stage: Stages) -> xref.Coverage | None:
     with stage("coverage"):
         try:
-            return xref.coverage(built.graph, args.parent, targets=built.facts["targets"])
+            cov = xref.coverage(built.graph, args.parent, targets=built.facts["targets"])
         except ValueError as exc:
             print(f"xref: error: {exc}", file=sys.stderr)
             return None
+        release()  # the writers fork next: they inherit no freed pages
+        return cov
 
 
 def _report_writers(
@@ -238,7 +240,6 @@ def _build(args: argparse.Namespace) -> int:
     # the figures, workbook and tables while this one writes the graph files, which read the
     # whole graph
     with stage("write"):
-        release()  # before the writers fork: they inherit no freed pages
         share(*_writers(args, built, cov), _workers(args))
     _say_coverage(args, cov)
     if args.timings:

@@ -545,7 +545,7 @@ def score_pairs(
     if not blocks:
         return pd.DataFrame(columns=list(LINK_COLUMNS))
     scored = pd.concat(blocks, ignore_index=True)
-    del blocks
+    del blocks  # not alongside the sorted copy below
     scored = scored.sort_values([*_QUESTION, "rank"], kind="mergesort")
     return scored.reset_index(drop=True)
 
