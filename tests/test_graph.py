@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from networkx.readwrite.graphml import write_graphml_lxml
 
 import xref
+from xref import export
 from xref.export import write_gexf, write_graphml, write_json
 from xref.graph import implementers, item_node
 
@@ -175,6 +176,23 @@ def test_item_nodes_carry_their_own_text(graph, items) -> None:
     assert node["text"].startswith("三、") and part["text"].startswith(node["text"])
     assert "（八）全面推行清单管理制度" in part["text"]
     assert "（八）全面推行清单管理制度" not in node["text"]
+
+
+def test_json_is_networkx_node_link_data_in_any_chunking(
+    graph, tmp_path: Path, monkeypatch
+) -> None:
+    """Encoded a chunk at a time, the file is still ``json.dumps`` of the node-link data,
+    wherever the chunks break."""
+    expected = json.dumps(
+        nx.node_link_data(graph, edges="links"),
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    for chunk in (1, 7, 4096):
+        monkeypatch.setattr(export, "CHUNK", chunk)
+        write_json(graph, tmp_path / "g.json")
+        assert (tmp_path / "g.json").read_text("utf-8") == expected
 
 
 def test_json_export_keeps_every_edge_attribute(graph, tmp_path: Path) -> None:

@@ -196,8 +196,8 @@ def _report_writers(
 def _writers(
     args: argparse.Namespace, built: _Built, cov: xref.Coverage
 ) -> tuple[list[Callable], list[Callable]]:
-    """Every output file's writer: those that read the whole graph, and the others, the
-    longest first."""
+    """Every output file's writer: two graph files for this process, and the others, the
+    longest first, for whichever process is free."""
     out = Path(args.out)
     links = built.links[list(LINK_COLUMNS)]
     tables = {
@@ -208,16 +208,19 @@ def _writers(
         "documents.csv": xref.documents_frame(built.corpus),
         "problems.csv": xref.problems_frame(built.corpus),
     }
-    graph = [
+    here = [
         partial(write_graphml, built.graph, out / "graph.graphml"),
         partial(write_gexf, built.graph, out / "graph.gexf", date=built.date),
-        partial(write_json, built.graph, out / "graph.json"),
     ]
     report = _report_writers(args, built, cov, links)
     tables_first = [partial(write_csv, table, out / name) for name, table in tables.items()]
-    # the workbook and page first, then the large tables, then the report's figures and small
-    # tables: one long writer started last would keep the other processes waiting
-    return graph, [*report[:2], *tables_first, *report[2:]]
+    # The third graph file goes to a worker. Its reading the graph costs little memory: while
+    # a worker lives, every page this process touches is copied anyway (the worker still maps
+    # the original), and the graph files here touch all of the graph. Then come the workbook
+    # and page, the large tables, the report's figures and small tables: one long writer
+    # started last would keep the other process waiting.
+    json = partial(write_json, built.graph, out / "graph.json")
+    return here, [*report[:2], json, *tables_first, *report[2:]]
 
 
 def _say_coverage(args: argparse.Namespace, cov: xref.Coverage) -> None:
@@ -236,9 +239,8 @@ def _build(args: argparse.Namespace) -> int:
         return 2
     if (cov := _coverage(args, built, stage)) is None:
         return 2
-    # every output file is written independently: with --jobs > 1, forked processes take
-    # the figures, workbook and tables while this one writes the graph files, which read the
-    # whole graph
+    # every output file is written independently: with --jobs > 1, a forked process takes
+    # the figures, workbook, tables and one graph file while this one writes the other two
     with stage("write"):
         share(*_writers(args, built, cov), _workers(args))
     _say_coverage(args, cov)
