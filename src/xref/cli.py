@@ -214,13 +214,12 @@ def _writers(
     ]
     report = _report_writers(args, built, cov, links)
     tables_first = [partial(write_csv, table, out / name) for name, table in tables.items()]
-    # The third graph file goes to a worker. Its reading the graph costs little memory: while
-    # a worker lives, every page this process touches is copied anyway (the worker still maps
-    # the original), and the graph files here touch all of the graph. Then come the workbook
-    # and page, the large tables, the report's figures and small tables: one long writer
+    # The third graph file goes to a worker at little cost in memory: while a worker lives,
+    # every page this process touches is copied anyway (the worker still maps the original),
+    # and the two graph files here touch all of the graph. Longest first: one long writer
     # started last would keep the other process waiting.
-    json = partial(write_json, built.graph, out / "graph.json")
-    return here, [*report[:2], json, *tables_first, *report[2:]]
+    graph_json = partial(write_json, built.graph, out / "graph.json")
+    return here, [*report[:2], graph_json, *tables_first, *report[2:]]
 
 
 def _say_coverage(args: argparse.Namespace, cov: xref.Coverage) -> None:
