@@ -33,7 +33,10 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Callable
 from functools import cache
+from itertools import groupby
+from operator import itemgetter
 
 import networkx as nx
 import pandas as pd
@@ -159,23 +162,32 @@ def build_graph(
         )
 
     if citations is not None:
-        for (doc_id, norm), group in citations.groupby(["doc_id", "title_norm"], sort=True):
+        # titles recur across documents: each placeholder's metadata is read once per title
+        placeholder_meta = cache(
+            lambda title: _meta_attrs(infer_metadata(title, [], {"title": title})[0])
+        )
+        rows = citations[["doc_id", "title_norm", "title"]].sort_values(
+            ["doc_id", "title_norm"],
+            kind="stable",  # stable: a group's first title stays first
+        )
+        pairs = zip(*(rows[c].tolist() for c in rows.columns), strict=True)
+        for (doc_id, norm), group in groupby(pairs, key=itemgetter(0, 1)):
+            cited = [title for *_, title in group]
             target_id = titles.get(norm)
             if target_id == doc_id:
                 continue
             if target_id is None:
                 target = f"doc:missing:{_hash(norm)}"
-                variants = set(group["title"])
+                variants = set(cited)
                 if target in g:
                     variants |= set(g.nodes[target]["titles"].split(" | "))
-                title = group["title"].iloc[0]
                 g.add_node(
                     target,
                     type="document",
-                    label=title,
+                    label=cited[0],
                     missing=True,
                     titles=" | ".join(sorted(variants)),
-                    **_meta_attrs(infer_metadata(title, [], {"title": title})[0]),
+                    **placeholder_meta(cited[0]),
                 )
             else:
                 target = doc_node(target_id)
@@ -184,34 +196,42 @@ def build_graph(
                 target,
                 key="cites",
                 type="cites",
-                title=group["title"].iloc[0],
-                count=len(group),
+                title=cited[0],
+                count=len(cited),
             )
 
     if terms is not None:
-        _attach(
-            g,
-            terms,
-            "term",
-            "mentions",
-            lambda r: {"weight": float(r.weight), "found_by": r.source},
-            node_of,
-        )
+        _attach(g, terms, "term", "mentions", {"weight": "weight", "found_by": "source"}, node_of)
     if units is not None:
-        _attach(g, units, "unit", "responsible", lambda r: {"role": r.role}, node_of)
+        _attach(g, units, "unit", "responsible", {"role": "role"}, node_of)
     return g
 
 
-def _attach(g: nx.MultiDiGraph, frame: pd.DataFrame, kind: str, edge: str, attrs, node_of) -> None:
+def _attach(
+    g: nx.MultiDiGraph,
+    frame: pd.DataFrame,
+    kind: str,
+    edge: str,
+    columns: dict[str, str],
+    node_of: Callable[[str, str], str],
+) -> None:
     """Nodes of ``kind`` named by the ``kind`` column of ``frame``, linked from their items
-    (``node_of(doc_id, item_id)``: the item's node)."""
+    (``node_of(doc_id, item_id)``: the item's node) by edges whose attributes are the
+    ``columns`` (attribute name -> column)."""
     nodes: dict[str, str] = {}
-    for row in records(frame):
-        name = getattr(row, kind)
+    names = tuple(columns)
+    values = (frame[c].tolist() for c in ("doc_id", "item_id", kind, *columns.values()))
+    for doc_id, item_id, name, *attrs in zip(*values, strict=True):
         if (node := nodes.get(name)) is None:
             node = nodes[name] = f"{kind}:{_hash(name)}"
             g.add_node(node, type=kind, label=name)
-        g.add_edge(node_of(row.doc_id, row.item_id), node, key=edge, type=edge, **attrs(row))
+        g.add_edge(
+            node_of(doc_id, item_id),
+            node,
+            key=edge,
+            type=edge,
+            **dict(zip(names, attrs, strict=True)),
+        )
 
 
 def implementers(graph: nx.MultiDiGraph, task: str) -> set[str]:
