@@ -3,10 +3,10 @@
     python benchmarks/writers.py 1000 [--jobs 2]
 
 The build's stages run as ``xref build`` runs them (``--jobs`` processes, no segmentation
-cache); then every writer the CLI shares out between processes (graph files, workbook, page
-with heatmap, each plan's figures, each table) runs alone in this process, and its wall time
-and the rise of this process's peak resident memory are printed as a Markdown table. Outputs
-go to a temporary folder. Corpora are those of ``run.py`` (generated there first).
+cache); then every writer the CLI spreads over processes (tables, graph files, workbook, page
+with heatmap, each plan's figures, each coverage table) runs alone in this process, and its
+wall time and the rise of this process's peak resident memory are printed as a Markdown table.
+Outputs go to a temporary folder. Corpora are those of ``run.py`` (generated there first).
 """
 
 from __future__ import annotations
@@ -42,10 +42,16 @@ def main(argv: list[str] | None = None) -> None:
         )
         stages = Stages()
         built = cli._pipeline(args, stages)
-        cov = cli._coverage(args, built, stages)
-        here, anywhere = cli._writers(args, built, cov)
+        graph = cli._graph(built, stages)
+        cov = cli._coverage(args, graph, built, stages)
+        folder = Path(out)
+        writers = [
+            *cli._table_writers(built, folder),
+            *cli._graph_writers(graph, built, folder),
+            *cli._report_writers(args, built, cov, folder),
+        ]
         print("| writer | seconds | peak rise MB |\n|---|---|---|")
-        for writer in [*here, *anywhere]:
+        for writer in writers:
             gc.collect()
             _reset_peak()
             before = _peak_mb()

@@ -135,3 +135,37 @@ def test_evaluate_command(tmp_path: Path, capsys) -> None:
     assert "precision" in out and "top1" in out and "Misses" in out and "False links" in out
     summary = pd.read_csv(tmp_path / "evaluation.csv", encoding="utf-8-sig")
     assert summary.iloc[-1]["child_doc"] == "all"
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_writer_failing_leaves_the_previous_outputs_as_they_were(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    assert main(["build", str(RAW), "-o", str(out)]) == 0
+    (out / "my_notes.txt").write_text("an analyst's own file", encoding="utf-8")
+    before = _snapshot(out)
+
+    def full_disk(*_args, **_kwargs) -> None:
+        raise OSError("No space left on device")
+
+    # the JSON graph is written on a forked process: its error must stop the run all the same
+    monkeypatch.setattr("xref.cli.write_json", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        main(["build", str(RAW), "-o", str(out)])
+    assert _snapshot(out) == before
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []  # no staging left
+
+
+def test_a_mistyped_parent_is_reported_before_any_work(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "out"
+    assert main(["build", str(RAW), "-o", str(out), "--parent", "999"]) == 2
+    err = capsys.readouterr().err
+    assert "parent '999' matches 0 loaded documents" in err and SEED_IDS[0] in err
+    assert "segmentation cache" not in err  # stopped before segmenting
+    assert not out.exists()
+    assert main(["report", str(RAW), "-o", str(out), "--parent", "00"]) == 2
+    assert "parent '00' matches 5 loaded documents" in capsys.readouterr().err

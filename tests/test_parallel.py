@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from xref.parallel import can_fork, fork_map, share
+from xref.parallel import background, can_fork, fork_map, share
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="runs in one process without fork")
 
@@ -47,3 +47,27 @@ def test_an_error_in_a_worker_reaches_the_caller(tmp_path: Path) -> None:
         share([], [_fail], 2)
     with pytest.raises(ValueError, match="disk full"):
         fork_map(lambda job: job(), [_fail, _fail], 2)
+
+
+def test_background_tasks_run_on_another_process_while_the_block_runs(tmp_path: Path) -> None:
+    tasks = [partial(_touch, tmp_path, f"bg{i}") for i in range(3)]
+    with background(tasks, 2):
+        _touch(tmp_path, "here")
+    written = {p.name: p.read_text() for p in tmp_path.iterdir()}
+    assert set(written) == {"here", "bg0", "bg1", "bg2"}
+    assert len({written[f"bg{i}"] for i in range(3)}) == 1
+    assert written["bg0"] != str(os.getpid())
+
+
+def test_background_errors_reach_the_caller_and_one_worker_runs_tasks_after_the_block(
+    tmp_path: Path,
+) -> None:
+    with pytest.raises(ValueError, match="disk full"), background([_fail], 2):
+        pass
+    order = []
+    with background([lambda: order.append("task")], 1):
+        order.append("block")
+    assert order == ["block", "task"]
+    with pytest.raises(KeyError), background([lambda: order.append("late")], 1):
+        raise KeyError("the block failed")
+    assert order == ["block", "task"]  # not run for a failed block

@@ -6,8 +6,8 @@
 
 Exit status: 0 on success; 1 when ``--strict`` and some file was skipped; 2 when nothing
 could be built (missing folder, malformed manifest or decisions, no readable document).
-Outputs are written only after everything was computed, so a failed run leaves ``out/`` as
-it was.
+Outputs are written into a hidden folder inside ``out/`` and moved into place once every one
+of them is complete, so a failed run leaves ``out/`` as it was.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -25,15 +26,16 @@ import pandas as pd
 import xref
 from xref import engine
 from xref.cache import TokenCache
+from xref.coverage import match_document
 from xref.decisions import DecisionsError, apply_decisions, read_decisions
 from xref.evaluate import GoldError, evaluate, read_gold
 from xref.export import write_gexf, write_graphml, write_json
 from xref.graph import build_graph
-from xref.io import write_csv
+from xref.io import publish, staging, write_csv
 from xref.link import LINK_COLUMNS, BlockJob, LinkConfig, score_pairs, select
 from xref.manifest import ManifestError
 from xref.memory import release
-from xref.parallel import available_cores, fork_map, share
+from xref.parallel import available_cores, background, fork_map, share
 from xref.report import report_writers
 from xref.segment import BACKENDS
 from xref.timing import Stages
@@ -77,7 +79,6 @@ class _Built:
     terms: pd.DataFrame
     facts: dict[str, pd.DataFrame]  # by FACTS name
     links: pd.DataFrame
-    graph: nx.MultiDiGraph
 
     @property
     def date(self) -> str:
@@ -108,6 +109,12 @@ def _pipeline(args: argparse.Namespace, stage: Stages) -> _Built | None:
     with stage("load"):
         corpus = _load(args)
     if corpus is None:
+        return None
+    try:  # a mistyped --parent is reported now, not after the build
+        for wanted in args.parent or []:
+            match_document(wanted, (doc.doc_id for doc in corpus))
+    except ValueError as exc:
+        print(f"xref: error: {exc}", file=sys.stderr)
         return None
     decisions = None
     if (path := _decisions_path(args)) is not None:
@@ -157,28 +164,34 @@ def _pipeline(args: argparse.Namespace, stage: Stages) -> _Built | None:
             links = applied.links
             for warning in applied.warnings:
                 print(f"xref: warning: {warning}", file=sys.stderr)
+        links = links[list(LINK_COLUMNS)]  # the columns of links.csv (no reason for a manual one)
         # every candidate, and every token with its index: the largest tables of a build,
         # not needed past here; freed now, the graph takes their place instead of adding to it
         del scored, segmenter
         release()
     if client is not None:
         client.close()
+    return _Built(corpus, items, terms, facts, links)
+
+
+def _graph(built: _Built, stage: Stages) -> nx.MultiDiGraph:
     with stage("graph"):
-        graph = build_graph(
-            corpus,
-            items,
-            links,
-            terms=terms,
-            units=facts["units"],
-            citations=facts["citations"],
+        return build_graph(
+            built.corpus,
+            built.items,
+            built.links,
+            terms=built.terms,
+            units=built.facts["units"],
+            citations=built.facts["citations"],
         )
-    return _Built(corpus, items, terms, facts, links, graph)
 
 
-def _coverage(args: argparse.Namespace, built: _Built, stage: Stages) -> xref.Coverage | None:
+def _coverage(
+    args: argparse.Namespace, graph: nx.MultiDiGraph, built: _Built, stage: Stages
+) -> xref.Coverage | None:
     with stage("coverage"):
         try:
-            cov = xref.coverage(built.graph, args.parent, targets=built.facts["targets"])
+            cov = xref.coverage(graph, args.parent, targets=built.facts["targets"])
         except ValueError as exc:
             print(f"xref: error: {exc}", file=sys.stderr)
             return None
@@ -187,39 +200,38 @@ def _coverage(args: argparse.Namespace, built: _Built, stage: Stages) -> xref.Co
 
 
 def _report_writers(
-    args: argparse.Namespace, built: _Built, cov: xref.Coverage, links: pd.DataFrame
-) -> list:
+    args: argparse.Namespace, built: _Built, cov: xref.Coverage, folder: Path
+) -> list[Callable]:
+    """The coverage outputs, the longest first."""
     title = " · ".join(cov.parents.loc[~cov.parents["missing"], "title"]) or "xref coverage"
-    return report_writers(cov, links, args.out, date=built.date, title=f"覆盖分析 {title}")
+    return report_writers(cov, built.links, folder, date=built.date, title=f"覆盖分析 {title}")
 
 
-def _writers(
-    args: argparse.Namespace, built: _Built, cov: xref.Coverage
-) -> tuple[list[Callable], list[Callable]]:
-    """Every output file's writer: two graph files for this process, and the others, the
-    longest first, for whichever process is free."""
-    out = Path(args.out)
-    links = built.links[list(LINK_COLUMNS)]
+def _table_writers(built: _Built, folder: Path) -> list[Callable]:
+    """The tables of a build, the longest first: they need only what linking left."""
     tables = {
-        "links.csv": links,
+        "links.csv": built.links,
         "items.csv": built.items,
         "terms.csv": built.terms,
         **{f"{name}.csv": table for name, table in built.facts.items()},
-        "documents.csv": xref.documents_frame(built.corpus),
-        "problems.csv": xref.problems_frame(built.corpus),
     }
-    here = [
-        partial(write_graphml, built.graph, out / "graph.graphml"),
-        partial(write_gexf, built.graph, out / "graph.gexf", date=built.date),
+    return [
+        *(partial(write_csv, table, folder / name) for name, table in tables.items()),
+        partial(_write_documents, built.corpus, folder),
     ]
-    report = _report_writers(args, built, cov, links)
-    tables_first = [partial(write_csv, table, out / name) for name, table in tables.items()]
-    # The third graph file goes to a worker at little cost in memory: while a worker lives,
-    # every page this process touches is copied anyway (the worker still maps the original),
-    # and the two graph files here touch all of the graph. Longest first: one long writer
-    # started last would keep the other process waiting.
-    graph_json = partial(write_json, built.graph, out / "graph.json")
-    return here, [*report[:2], graph_json, *tables_first, *report[2:]]
+
+
+def _write_documents(corpus: xref.Corpus, folder: Path) -> None:
+    write_csv(xref.documents_frame(corpus), folder / "documents.csv")
+    write_csv(xref.problems_frame(corpus), folder / "problems.csv")
+
+
+def _graph_writers(graph: nx.MultiDiGraph, built: _Built, folder: Path) -> list[Callable]:
+    return [
+        partial(write_graphml, graph, folder / "graph.graphml"),
+        partial(write_gexf, graph, folder / "graph.gexf", date=built.date),
+        partial(write_json, graph, folder / "graph.json"),
+    ]
 
 
 def _say_coverage(args: argparse.Namespace, cov: xref.Coverage) -> None:
@@ -233,15 +245,23 @@ def _say_coverage(args: argparse.Namespace, cov: xref.Coverage) -> None:
 
 def _build(args: argparse.Namespace) -> int:
     stage = Stages()
-    built = _pipeline(args, stage)
-    if built is None:
+    if (built := _pipeline(args, stage)) is None:
         return 2
-    if (cov := _coverage(args, built, stage)) is None:
-        return 2
-    # every output file is written independently: with --jobs > 1, a forked process takes
-    # the figures, workbook, tables and one graph file while this one writes the other two
-    with stage("write"):
-        share(*_writers(args, built, cov), _workers(args))
+    jobs = _workers(args)
+    with staging(args.out) as folder, ExitStack() as started:
+        # Each group of files is written on a forked process from the moment what it reads
+        # exists: the tables while the graph is built, the graph files while coverage is
+        # computed and its outputs written. At most two processes hold the graph, so each of
+        # its pages exists at most twice (a fork copies every page either process touches).
+        started.enter_context(background(_table_writers(built, folder), jobs))
+        graph = _graph(built, stage)
+        started.enter_context(background(_graph_writers(graph, built, folder), jobs))
+        if (cov := _coverage(args, graph, built, stage)) is None:
+            return 2
+        with stage("write"):
+            share([], _report_writers(args, built, cov, folder), jobs)
+            started.close()  # every file is complete, or a writer's error is raised here
+        publish(folder, args.out)
     _say_coverage(args, cov)
     if args.timings:
         stage.write(args.timings)
@@ -252,7 +272,7 @@ def _build(args: argparse.Namespace) -> int:
         f"xref: {len(corpus)} document(s) loaded from {args.corpus}, "
         f"{len(corpus.problems)} problem(s), {n_warn} document(s) with warnings, "
         f"{len(built.items)} items, {len(built.links)} implements links, "
-        f"{built.graph.number_of_nodes()} graph nodes -> {args.out}/",
+        f"{graph.number_of_nodes()} graph nodes -> {args.out}/",
         file=sys.stderr,
     )
     if args.strict and corpus.problems:
@@ -263,12 +283,13 @@ def _build(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     stage = Stages()
-    built = _pipeline(args, stage)
-    if built is None or (cov := _coverage(args, built, stage)) is None:
+    if (built := _pipeline(args, stage)) is None:
         return 2
-    with stage("write"):
-        links = built.links[list(LINK_COLUMNS)]
-        share([], _report_writers(args, built, cov, links), _workers(args))
+    if (cov := _coverage(args, _graph(built, stage), built, stage)) is None:
+        return 2
+    with stage("write"), staging(args.out) as folder:
+        share([], _report_writers(args, built, cov, folder), _workers(args))
+        publish(folder, args.out)
     _say_coverage(args, cov)
     return 0
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -130,23 +131,41 @@ def _resolve(graph: nx.MultiDiGraph, docs: dict[str, Metadata], parent) -> list[
     if parent is None:
         chosen = [n for n, m in docs.items() if m.kind in PARENT_PLAN_KINDS and _rank(m) < DISTRICT]
         return sorted(chosen, key=lambda n: (_rank(docs[n]), n))
-    out = []
-    for wanted in [parent] if isinstance(parent, str) else parent:
-        ids = {graph.nodes[n]["doc_id"]: n for n in docs}
-        hits = [n for doc_id, n in ids.items() if doc_id == wanted or doc_id.startswith(wanted)]
-        if len(hits) != 1:
-            raise ValueError(
-                f"parent {wanted!r} matches {len(hits)} loaded documents; "
-                f"choose one of: {', '.join(sorted(ids))}"
-            )
-        out.append(hits[0])
+    ids = {graph.nodes[n]["doc_id"]: n for n in docs}
+    return [ids[match_document(w, ids)] for w in ([parent] if isinstance(parent, str) else parent)]
+
+
+def match_document(wanted: str, doc_ids: Iterable[str]) -> str:
+    """The one document id that is ``wanted`` or starts with it; ValueError naming the
+    choices when none or several do."""
+    doc_ids = list(doc_ids)
+    hits = [doc_id for doc_id in doc_ids if doc_id.startswith(wanted)]
+    if len(hits) != 1:
+        raise ValueError(
+            f"parent {wanted!r} matches {len(hits)} loaded documents; "
+            f"choose one of: {', '.join(sorted(doc_ids))}"
+        )
+    return hits[0]
+
+
+def _below(docs: dict[str, Metadata]) -> dict[str, list[str]]:
+    """Documents by each region of their chain: a plan's candidate children are those below
+    its region (looked up, not every document tried against every plan)."""
+    out: dict[str, list[str]] = {}
+    for n, m in docs.items():
+        for region in dict.fromkeys(region_chain(m)):
+            out.setdefault(region, []).append(n)
     return out
 
 
-def _children(graph: nx.MultiDiGraph, docs: dict[str, Metadata], parent: str) -> list[str]:
+def _children(
+    graph: nx.MultiDiGraph, docs: dict[str, Metadata], parent: str, below: dict[str, list[str]]
+) -> list[str]:
     """Loaded documents that may implement ``parent``: districts first (in gazetteer order),
-    then the parent region's own documents, each by year."""
+    then the parent region's own documents, each by year (``below``: :func:`_below`)."""
     gz = gazetteer()
+    plan = docs[parent]
+    candidates = docs if plan.level == "national" else below.get(plan.region or "", [])
 
     def order(n: str) -> tuple:
         m = docs[n]
@@ -155,8 +174,8 @@ def _children(graph: nx.MultiDiGraph, docs: dict[str, Metadata], parent: str) ->
 
     chosen = [
         n
-        for n, m in docs.items()
-        if n != parent and relation(m, docs[parent], cites=graph.has_edge(n, parent, key="cites"))
+        for n in candidates
+        if n != parent and relation(docs[n], plan, cites=graph.has_edge(n, parent, key="cites"))
     ]
     return sorted(chosen, key=order)
 
@@ -182,9 +201,10 @@ def _items_in_order(graph: nx.MultiDiGraph, root: str) -> list[tuple[str, str]]:
     """``(item, top-level ancestor)`` for every item under a document, in document order."""
     out = []
 
+    # neighbours and has_edge: a few times faster than the edge views of a multigraph
     def walk(node: str, top: str | None) -> None:
-        for _, child, key in graph.out_edges(node, keys=True):
-            if key == "contains":
+        for child in graph.successors(node):
+            if graph.has_edge(node, child, "contains"):
                 out.append((child, top or child))
                 walk(child, top or child)
 
@@ -198,8 +218,8 @@ def _leaves(graph: nx.MultiDiGraph, items: list[tuple[str, str]], kinds) -> list
     parents = {
         u
         for n, _ in chosen
-        for u, _, key in graph.in_edges(n, keys=True)
-        if key == "contains" and graph.nodes[u].get("kind") in kinds
+        for u in graph.predecessors(n)
+        if graph.has_edge(u, n, "contains") and graph.nodes[u].get("kind") in kinds
     }
     return [(n, top) for n, top in chosen if n not in parents]
 
@@ -249,8 +269,9 @@ def chains(graph: nx.MultiDiGraph, task: str, rank: dict[str, int]) -> dict[str,
         level = rank[doc_of(graph, node)]
         if node != task and level <= floor:
             continue
-        for source, _, key, data in sorted(graph.in_edges(node, keys=True, data=True)):
-            if key != "implements" or (node != task and rank[doc_of(graph, source)] <= level):
+        for source in sorted(graph.predecessors(node)):
+            data = graph.get_edge_data(source, node, "implements")
+            if data is None or (node != task and rank[doc_of(graph, source)] <= level):
                 continue
             found = (strong and _strong(data), min(strength, data.get("weight", 0.0)), node)
             if source not in best or found[:2] > best[source][:2]:
@@ -276,7 +297,8 @@ def coverage(
     docs = _documents(graph)
     rank = {n: _rank(m) for n, m in docs.items()}
     parents = _resolve(graph, docs, parent)
-    blocks = {p: _children(graph, docs, p) for p in parents}
+    below = _below(docs)
+    blocks = {p: _children(graph, docs, p, below) for p in parents}
 
     matrix, rollup, orphans, block_rows = [], [], [], []
     for p, children in blocks.items():
@@ -481,17 +503,17 @@ def _orphans(graph, docs, parent: str, children: list[str], reached: dict) -> li
             if strong:
                 continue
             attrs = graph.nodes[item]
-            terms = sorted(
-                (-d.get("weight", 0.0), graph.nodes[v]["label"])
-                for _, v, k, d in graph.out_edges(item, keys=True, data=True)
-                if k == "mentions"
-            )[:KEY_TERMS]
-            elsewhere = sorted(
-                f"{graph.nodes[v]['doc_id'][:3]} {graph.nodes[v].get('number') or ''}"
-                f"{graph.nodes[v].get('heading') or ''}"
-                for _, v, k, d in graph.out_edges(item, keys=True, data=True)
-                if k == "implements" and _strong(d) and doc_of(graph, v) != parent
-            )
+            terms, elsewhere = [], []
+            for v in graph.successors(item):
+                node = graph.nodes[v]
+                if (edge := graph.get_edge_data(item, v, "mentions")) is not None:
+                    terms.append((-edge.get("weight", 0.0), node["label"]))
+                edge = graph.get_edge_data(item, v, "implements")
+                if edge is not None and _strong(edge) and doc_node(node["doc_id"]) != parent:
+                    number = node.get("number") or ""
+                    elsewhere.append(f"{node['doc_id'][:3]} {number}{node.get('heading') or ''}")
+            terms = sorted(terms)[:KEY_TERMS]
+            elsewhere.sort()
             rows.append(
                 {
                     "parent_doc": graph.nodes[parent]["doc_id"],
@@ -556,11 +578,18 @@ def _years(matrix: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------- targets side by side
 
 
-def _subject_runs(subject: str) -> list[str]:
-    generic = word_set("stopwords.txt")
-    for word in sorted(generic, key=len, reverse=True):
+@cache
+def _subject_runs(subject: str) -> tuple[str, ...]:
+    """The Han runs of a subject, generic words cut out (cached: subjects recur in every
+    district's targets)."""
+    for word in _generic_words():
         subject = subject.replace(word, "|")
-    return _HAN_RUN.findall(subject)
+    return tuple(_HAN_RUN.findall(subject))
+
+
+@cache
+def _generic_words() -> tuple[str, ...]:
+    return tuple(sorted(word_set("stopwords.txt"), key=len, reverse=True))
 
 
 def shared_subject(a: str, b: str) -> str:
@@ -577,7 +606,7 @@ def shared_subject(a: str, b: str) -> str:
     return best
 
 
-def _verdict(parent: pd.Series, child: pd.Series, reports: bool) -> str:
+def _verdict(parent: dict, child: dict, reports: bool) -> str:
     ok = {
         ">=": child["quantity"] >= parent["quantity"],
         ">": child["quantity"] > parent["quantity"],
@@ -615,10 +644,12 @@ def _compare_targets(graph, blocks: dict[str, list[str]], targets: pd.DataFrame 
     for p, children in blocks.items():
         pid = graph.nodes[p]["doc_id"]
         child_ids = {graph.nodes[c]["doc_id"]: c for c in children}
-        mine = targets[targets["doc_id"] == pid]
-        theirs = targets[targets["doc_id"].isin(child_ids)]
-        for _, pt in mine.iterrows():
-            for _, ct in theirs[theirs["unit"] == pt["unit"]].iterrows():
+        mine = targets[targets["doc_id"] == pid].to_dict("records")
+        theirs: dict[str, list[dict]] = {}  # by unit: only figures of one unit compare
+        for ct in targets[targets["doc_id"].isin(child_ids)].to_dict("records"):
+            theirs.setdefault(ct["unit"], []).append(ct)
+        for pt in mine:
+            for ct in theirs.get(pt["unit"], []):
                 shared = shared_subject(pt["subject"], ct["subject"])
                 if len(shared) < _MIN_SHARED_SUBJECT:
                     continue
@@ -645,12 +676,12 @@ def _compare_targets(graph, blocks: dict[str, list[str]], targets: pd.DataFrame 
     return pd.DataFrame(rows, columns=columns)
 
 
-def _figure(target: pd.Series) -> str:
+def _figure(target: dict) -> str:
     sign = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": ""}.get(target["comparator"], "")
     return f"{sign}{target['quantity']:g}{target['unit']}"
 
 
-def _linked(graph, child: pd.Series, parent: pd.Series, rank, reached: dict) -> bool:
+def _linked(graph, child: dict, parent: dict, rank, reached: dict) -> bool:
     """Whether the child's item reaches the parent's item through implements links
     (``reached``: the chains already found, by target item)."""
     target = item_node(parent["doc_id"], parent["item_id"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,6 +36,34 @@ def atomic_writer(path: str | Path) -> Iterator[BinaryIO]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def staging(out: str | Path) -> Iterator[Path]:
+    """A hidden folder inside ``out`` to write a run's outputs into, removed when the block
+    ends; :func:`publish` moves them into ``out``. A run that fails before publishing leaves
+    ``out`` as it was (and does not leave it behind if the run created it)."""
+    out = Path(out)
+    created = not out.exists()
+    out.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(dir=out, prefix=".xref-"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        if created and not any(out.iterdir()):
+            out.rmdir()
+
+
+def publish(folder: str | Path, out: str | Path) -> None:
+    """Every file under ``folder`` moved to the same place under ``out``, each replacing its
+    namesake at once (readers see the old file or the new one, never half of one)."""
+    folder, out = Path(folder), Path(out)
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            target = out / path.relative_to(folder)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import traceback
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -48,21 +49,34 @@ def _run(i: int) -> Any:
 
 
 @contextmanager
+def _frozen() -> Iterator[None]:
+    """Every object out of the collector's sight while forked workers live: a collection in a
+    worker would write to every object it inspects, copying the parent's pages one by one.
+    Nested, only the outermost block thaws them."""
+    outermost = gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        yield
+    finally:
+        if outermost:
+            gc.unfreeze()
+
+
+@contextmanager
 def _pool(fn: Callable, jobs: Sequence, workers: int) -> Iterator[ProcessPoolExecutor]:
     """Forked workers that run ``fn(jobs[i])`` for each ``_run(i)`` submitted: the work is
     handed over by fork, through :data:`_WORK`, for as long as the pool lives."""
     global _WORK
     _WORK = (fn, jobs)
-    # out of the collector's sight while workers live: a collection in a worker would write to
-    # every object it inspects, copying the parent's pages one by one
-    gc.freeze()
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_single_threaded) as pool:
+        with (
+            _frozen(),
+            ProcessPoolExecutor(workers, mp_context=context, initializer=_single_threaded) as pool,
+        ):
             yield pool
     finally:
         _WORK = None
-        gc.unfreeze()
 
 
 def fork_map(fn: Callable, jobs: Sequence, workers: int, *, cost: Callable | None = None) -> list:
@@ -107,6 +121,50 @@ def share(here: list[Callable[[], Any]], anywhere: list[Callable[[], Any]], work
 
 def _call(fn: Callable[[], Any]) -> Any:
     return fn()
+
+
+@contextmanager
+def background(tasks: list[Callable[[], Any]], workers: int) -> Iterator[None]:
+    """Run ``tasks``, in turn, on a forked process while the block runs; leaving the block
+    waits for them and raises the first error one of them raised. The process sees this
+    one's memory as it is on entering: start tasks as soon as what they read exists. With
+    one worker, or without fork, the tasks run here when the block ends (not if it fails)."""
+    if workers <= 1 or not can_fork() or not tasks:
+        yield
+        for task in tasks:
+            task()
+        return
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    with _frozen():
+        process = context.Process(target=_run_tasks, args=(tasks, send), daemon=True)
+        process.start()
+        send.close()
+        try:
+            yield
+        finally:  # waited for even when the block failed: its files must not outlive the run
+            try:
+                error = receive.recv()
+            except EOFError:  # killed before it could say
+                error = RuntimeError(f"a background worker died (exit code {process.exitcode})")
+            process.join()
+            receive.close()
+        if error is not None:
+            raise error
+
+
+def _run_tasks(tasks: list[Callable[[], Any]], send: Any) -> None:
+    """A background worker: the tasks, then None, or the error that stopped them, sent back."""
+    try:
+        for task in tasks:
+            task()
+    except BaseException as exc:
+        try:
+            send.send(exc)
+        except Exception:  # an error that cannot be pickled: its traceback, as text
+            send.send(RuntimeError(traceback.format_exc()))
+    else:
+        send.send(None)
 
 
 def partitions(texts: list[str], size: int) -> list[list[str]]:
