@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from functools import partial
 from pathlib import Path
 
@@ -55,15 +56,30 @@ def test_background_tasks_run_on_another_process_while_the_block_runs(tmp_path: 
         _touch(tmp_path, "here")
     written = {p.name: p.read_text() for p in tmp_path.iterdir()}
     assert set(written) == {"here", "bg0", "bg1", "bg2"}
-    assert len({written[f"bg{i}"] for i in range(3)}) == 1
-    assert written["bg0"] != str(os.getpid())
+    assert written["here"] == str(os.getpid())
 
 
-def test_background_errors_reach_the_caller_and_one_worker_runs_tasks_after_the_block(
+def _slow_touch(folder: Path, name: str) -> None:
+    time.sleep(0.3)
+    _touch(folder, name)
+
+
+def test_finish_takes_the_tasks_the_worker_has_not_started(tmp_path: Path) -> None:
+    tasks = [partial(_slow_touch, tmp_path, f"bg{i}") for i in range(6)]
+    with background(tasks, 2) as finish:
+        finish()
+        assert len(list(tmp_path.iterdir())) == 6  # all done once finish returns
+    pids = {p.read_text() for p in tmp_path.iterdir()}
+    assert str(os.getpid()) in pids and len(pids) == 2
+
+
+def test_background_errors_reach_the_caller_and_one_worker_runs_tasks_at_the_end(
     tmp_path: Path,
 ) -> None:
     with pytest.raises(ValueError, match="disk full"), background([_fail], 2):
         pass
+    with pytest.raises(ValueError, match="disk full"), background([_fail], 2) as finish:
+        finish()
     order = []
     with background([lambda: order.append("task")], 1):
         order.append("block")

@@ -229,8 +229,8 @@ def _write_documents(corpus: xref.Corpus, folder: Path) -> None:
 def _graph_writers(graph: nx.MultiDiGraph, built: _Built, folder: Path) -> list[Callable]:
     return [
         partial(write_graphml, graph, folder / "graph.graphml"),
-        partial(write_json, graph, folder / "graph.json"),
         partial(write_gexf, graph, folder / "graph.gexf", date=built.date),
+        partial(write_json, graph, folder / "graph.json"),
     ]
 
 
@@ -250,19 +250,19 @@ def _build(args: argparse.Namespace) -> int:
     jobs = _workers(args)
     with staging(args.out) as folder, ExitStack() as started:
         # Each group of files is written on a forked process from the moment what it reads
-        # exists: the tables while the graph is built, two graph files while coverage is
-        # computed and its outputs written; this process writes the third graph file last.
-        # A fork copies every page a process touches while another still maps it: the
-        # report's worker is gone by then, so each page of the graph exists at most twice.
+        # exists: the tables while the graph is built, the graph files while coverage is
+        # computed and its outputs written; this process takes the graph files not yet
+        # started once the report is written. A fork copies every page a process touches
+        # while another still maps it: the report's worker is gone by then, so each page of
+        # the graph exists at most twice.
         started.enter_context(background(_table_writers(built, folder), jobs))
         graph = _graph(built, stage)
-        graphml, graph_json, gexf = _graph_writers(graph, built, folder)
-        started.enter_context(background([graphml, graph_json], jobs))
+        graph_files = started.enter_context(background(_graph_writers(graph, built, folder), jobs))
         if (cov := _coverage(args, graph, built, stage)) is None:
             return 2
         with stage("write"):
             share([], _report_writers(args, built, cov, folder), jobs)
-            gexf()
+            graph_files()
             started.close()  # every file is complete, or a writer's error is raised here
         publish(folder, args.out)
     _say_coverage(args, cov)

@@ -16,6 +16,7 @@ import traceback
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from functools import partial
 from typing import Any
 
 # The work of the current pool: read by the forked workers, which inherit it. A module
@@ -99,17 +100,7 @@ def share(here: list[Callable[[], Any]], anywhere: list[Callable[[], Any]], work
         for task in [*here, *anywhere]:
             task()
         return
-    taken = multiprocessing.get_context("fork").Value("i", 0)  # next of ``anywhere``
-
-    def take_all() -> None:
-        while True:
-            with taken.get_lock():
-                i = taken.value
-                taken.value += 1
-            if i >= len(anywhere):
-                return
-            anywhere[i]()
-
+    take_all = partial(_take_in_turn, anywhere, multiprocessing.get_context("fork").Value("i", 0))
     with _pool(_call, [take_all] * (workers - 1), workers - 1) as pool:
         futures = [pool.submit(_run, i) for i in range(workers - 1)]
         for task in here:
@@ -123,41 +114,74 @@ def _call(fn: Callable[[], Any]) -> Any:
     return fn()
 
 
+def _take_in_turn(tasks: Sequence[Callable[[], Any]], taken: Any) -> None:
+    """Run the tasks no process has taken yet (``taken``: a shared counter, the next one)."""
+    while True:
+        with taken.get_lock():
+            i = taken.value
+            taken.value += 1
+        if i >= len(tasks):
+            return
+        tasks[i]()
+
+
 @contextmanager
-def background(tasks: list[Callable[[], Any]], workers: int) -> Iterator[None]:
-    """Run ``tasks``, in turn, on a forked process while the block runs; leaving the block
-    waits for them and raises the first error one of them raised. The process sees this
-    one's memory as it is on entering: start tasks as soon as what they read exists. With
-    one worker, or without fork, the tasks run here when the block ends (not if it fails)."""
+def background(tasks: list[Callable[[], Any]], workers: int) -> Iterator[Callable[[], None]]:
+    """Run ``tasks``, in turn, on a forked process while the block runs. The block gets
+    ``finish``: this process takes the tasks not yet started, waits for the worker and raises
+    the first error a task raised; leaving the block calls it (if the block fails, it only
+    waits). The worker sees this process's memory as it is on entering: start tasks as soon
+    as what they read exists. With one worker, or without fork, ``finish`` runs them all."""
     if workers <= 1 or not can_fork() or not tasks:
-        yield
-        for task in tasks:
-            task()
+        left = list(tasks)
+
+        def run_here() -> None:
+            while left:
+                left.pop(0)()
+
+        yield run_here
+        run_here()
         return
     context = multiprocessing.get_context("fork")
+    take_all = partial(_take_in_turn, tasks, context.Value("i", 0))
     receive, send = context.Pipe(duplex=False)
-    with _frozen():
-        process = context.Process(target=_run_tasks, args=(tasks, send), daemon=True)
-        process.start()
-        send.close()
-        try:
-            yield
-        finally:  # waited for even when the block failed: its files must not outlive the run
+    outcome: list[BaseException | None] = []  # the worker's error or None, once it is known
+
+    def wait() -> BaseException | None:
+        if not outcome:
             try:
-                error = receive.recv()
+                outcome.append(receive.recv())
             except EOFError:  # killed before it could say
-                error = RuntimeError(f"a background worker died (exit code {process.exitcode})")
+                outcome.append(RuntimeError(f"a worker died (exit code {process.exitcode})"))
             process.join()
             receive.close()
+        return outcome[0]
+
+    def finish() -> None:
+        try:
+            take_all()
+        finally:  # waited for even when a task here failed
+            error = wait()
         if error is not None:
             raise error
 
+    with _frozen():
+        process = context.Process(target=_run_tasks, args=(take_all, send), daemon=True)
+        process.start()
+        send.close()
+        try:
+            yield finish
+        except BaseException:
+            wait()  # its files must not outlive a failed run
+            raise
+        finish()
 
-def _run_tasks(tasks: list[Callable[[], Any]], send: Any) -> None:
-    """A background worker: the tasks, then None, or the error that stopped them, sent back."""
+
+def _run_tasks(take_all: Callable[[], None], send: Any) -> None:
+    """A background worker: its share of the tasks, then None, or the error that stopped
+    them, sent back."""
     try:
-        for task in tasks:
-            task()
+        take_all()
     except BaseException as exc:
         try:
             send.send(exc)

@@ -166,7 +166,14 @@ def render_html(
         heatmap = figure_bytes(figure, "png")
         plt.close(figure)
     image = base64.b64encode(heatmap).decode("ascii")
-    by_pair = {(r.source_doc, r.source_id, r.target_doc, r.target_id): r for r in records(links)}
+    # the cards of the links on the detailed plans' chains: indexing every link of a province
+    # would make this page's worker copy them all (a fork copies what it touches)
+    shown = set(detailed_plans(cov)["parent_doc"])
+    via = cov.rollup.loc[cov.rollup["parent_doc"].isin(shown), "via_doc"]
+    on_chains = links[links["target_doc"].isin(shown | set(via))]
+    by_pair = {
+        (r.source_doc, r.source_id, r.target_doc, r.target_id): r for r in records(on_chains)
+    }
     body = [
         f"<h1>{_e(title)}</h1>",
         '<p class="muted">xref 覆盖分析报告 · which parent tasks the documents below each plan '
