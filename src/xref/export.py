@@ -98,18 +98,27 @@ def write_graphml(graph: nx.MultiDiGraph, path: str | Path) -> None:
     for (scope, name, kind), key_id in keys.items():
         by_scope[scope][name, kind] = key_id
 
+    # Control characters are dropped from each part (ids, data) as it is made, once: each
+    # recurs in many elements, and dropping single characters from the parts drops them from
+    # the whole.
     def data(scope: str, attrs: dict, indent: str = "  ") -> str:
         ids = by_scope[scope]
-        return "".join(
-            f'{indent}<data key="{ids[str(k), type(v)]}">{_graphml_text(v)}</data>\n'
-            for k, v in attrs.items()
+        return _XML_INVALID.sub(
+            "",
+            "".join(
+                f'{indent}<data key="{ids[str(k), type(v)]}">{_graphml_text(v)}</data>\n'
+                for k, v in attrs.items()
+            ),
         )
 
     edge_data = _small_memo(partial(data, "edge"))
 
     def element(tag: str, attrs: str, body: str) -> bytes:
         text = f"<{tag} {attrs}>\n{body}</{tag}>\n" if body else f"<{tag} {attrs}/>\n"
-        return _XML_INVALID.sub("", text).encode()
+        return text.encode()
+
+    def escaped(name: object) -> str:
+        return _XML_INVALID.sub("", _graphml_attr(name))
 
     declared = "".join(  # networkx lists the keys newest first
         f'<key id="{i}" for="{scope}" attr.name="{_graphml_attr(name)}" '
@@ -122,11 +131,11 @@ def write_graphml(graph: nx.MultiDiGraph, path: str | Path) -> None:
     with atomic_writer(path) as fh:
         fh.write(_XML_INVALID.sub("", head).encode())
         for node, attrs in graph.nodes(data=True):
-            ids[node] = _graphml_attr(node)
+            ids[node] = escaped(node)
             fh.write(element("node", f'id="{ids[node]}"', data("node", attrs)))
         for u, v, key, attrs in graph.edges(keys=True, data=True):
             if key not in ids:
-                ids[key] = _graphml_attr(key)
+                ids[key] = escaped(key)
             ends = f'source="{ids[u]}" target="{ids[v]}" id="{ids[key]}"'
             fh.write(element("edge", ends, edge_data(attrs)))
         fh.write(b"</graph></graphml>")
