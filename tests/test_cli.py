@@ -169,3 +169,14 @@ def test_a_mistyped_parent_is_reported_before_any_work(tmp_path: Path, capsys) -
     assert not out.exists()
     assert main(["report", str(RAW), "-o", str(out), "--parent", "00"]) == 2
     assert "parent '00' matches 5 loaded documents" in capsys.readouterr().err
+
+
+def test_an_output_folder_that_is_a_file_is_reported_before_any_work(
+    tmp_path: Path, capsys
+) -> None:
+    out = tmp_path / "out"
+    out.write_text("not a folder", encoding="utf-8")
+    assert main(["build", str(RAW), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"the output folder {out} is a file" in err and "segmentation cache" not in err
+    assert out.read_text(encoding="utf-8") == "not a folder"

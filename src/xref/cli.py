@@ -106,6 +106,9 @@ def _local_map(args: argparse.Namespace) -> Callable | None:
 
 
 def _pipeline(args: argparse.Namespace, stage: Stages) -> _Built | None:
+    if (out := Path(args.out)).exists() and not out.is_dir():  # found now, not after the build
+        print(f"xref: error: the output folder {out} is a file", file=sys.stderr)
+        return None
     with stage("load"):
         corpus = _load(args)
     if corpus is None:
