@@ -144,18 +144,24 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 def test_a_writer_failing_leaves_the_previous_outputs_as_they_were(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    out = tmp_path / "out"
-    assert main(["build", str(RAW), "-o", str(out)]) == 0
+    folder, out = tmp_path / "raw", tmp_path / "out"
+    shutil.copytree(RAW, folder)
+    last = sorted(folder.glob("*.txt"))[-1]
+    text = last.read_bytes()
+    last.unlink()
+    assert main(["build", str(folder), "-o", str(out)]) == 0
     (out / "my_notes.txt").write_text("an analyst's own file", encoding="utf-8")
     before = _snapshot(out)
 
     def full_disk(*_args, **_kwargs) -> None:
         raise OSError("No space left on device")
 
-    # the JSON graph is written on a forked process: its error must stop the run all the same
+    # one more document: every output would change, but the run fails on its JSON graph,
+    # written on a forked process
+    last.write_bytes(text)
     monkeypatch.setattr("xref.cli.write_json", full_disk)
     with pytest.raises(OSError, match="No space left"):
-        main(["build", str(RAW), "-o", str(out)])
+        main(["build", str(folder), "-o", str(out)])
     assert _snapshot(out) == before
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []  # no staging left
 
