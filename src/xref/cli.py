@@ -32,7 +32,7 @@ from xref.evaluate import GoldError, evaluate, read_gold
 from xref.export import write_gexf, write_graphml, write_json
 from xref.graph import build_graph
 from xref.io import publish, staging, write_csv
-from xref.link import LINK_COLUMNS, BlockJob, LinkConfig, score_pairs, select
+from xref.link import BlockJob, LinkConfig, score_pairs, select
 from xref.manifest import ManifestError
 from xref.memory import release
 from xref.parallel import available_cores, background, fork_map, share
@@ -167,7 +167,6 @@ def _pipeline(args: argparse.Namespace, stage: Stages) -> _Built | None:
             links = applied.links
             for warning in applied.warnings:
                 print(f"xref: warning: {warning}", file=sys.stderr)
-        links = links[list(LINK_COLUMNS)]  # the columns of links.csv (no reason for a manual one)
         # every candidate, and every token with its index: the largest tables of a build,
         # not needed past here; freed now, the graph takes their place instead of adding to it
         del scored, segmenter
