@@ -44,6 +44,24 @@ def test_figures_render_chinese_without_missing_glyphs(cov, tmp_path: Path) -> N
         plt.close(fig)
 
 
+def test_grids_are_drawn_as_cells_not_ticks(cov, tmp_path: Path) -> None:
+    """Each cell of a grid is one pixel of an image, drawn unsampled in a vector file; rows
+    are named once per row of panels."""
+    years = years_figure(cov, seed("000"))
+    named = [len(ax.get_yticklabels()) for ax in years.axes]
+    assert named[0] == len(years.axes[0].get_images()[0].get_array()) and not any(named[1:])
+    heatmap = heatmap_figure(cov)
+    image = heatmap.axes[0].get_images()[0].get_array()
+    svg = save_figure(heatmap, tmp_path / "heatmap.svg").decode("utf-8")
+    images = [
+        (int(h), int(w)) for w, h in re.findall(r'<image [^>]*width="(\d+)" height="(\d+)"', svg)
+    ]
+    assert images[0] == image.shape[:2]
+    assert "image-rendering:pixelated" in svg
+    for fig in (years, heatmap):
+        plt.close(fig)
+
+
 @pytest.fixture(scope="module")
 def injected(tmp_path_factory) -> Path:
     """The Shanghai seeds, with markup planted in the plan's title and in one of its tasks."""

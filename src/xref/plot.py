@@ -127,10 +127,18 @@ def _column_label(label: str) -> str:
 
 
 def _grid(
-    ax, cells: pd.DataFrame, columns: list[str], column_key: str, title: str, *, labels: bool
+    ax,
+    cells: pd.DataFrame,
+    columns: list[str],
+    column_key: str,
+    title: str,
+    *,
+    labels: bool,
+    row_names: bool = True,
 ) -> None:
     """Draw one status/strength grid: rows from :func:`_rows`, one column per ``columns``;
-    with ``labels``, each cell's mark or strength written in it."""
+    with ``labels``, each cell's mark or strength written in it; with ``row_names``, the rows'
+    names beside it."""
     import matplotlib.pyplot as plt
     import numpy as np
     from matplotlib.colors import to_rgba
@@ -173,17 +181,23 @@ def _grid(
                 fontsize=7,
                 color="white" if norm(value) > 0.6 else "#222222",
             )
-    ax.imshow(rgba, aspect="auto", interpolation="nearest")
+    # "none": a vector file embeds the grid's own pixels, not a resampled 150 dpi copy; a
+    # raster one draws it as "nearest" would
+    ax.imshow(rgba, aspect="auto", interpolation="none")
     ax.set_xticks(range(len(columns)), [_column_label(c) for c in columns], fontsize=8)
     ax.xaxis.tick_top()
-    ax.set_yticks(range(len(rows)), [label for label, _ in rows], fontsize=8)
-    for tick, (_, task_id) in zip(ax.get_yticklabels(), rows, strict=True):
-        if task_id is None:  # the packaged CJK font has no bold face: mark parts by colour
-            tick.set_color(PART_COLOUR)
-    ax.set_xticks(np.arange(-0.5, len(columns)), minor=True)
-    ax.set_yticks(np.arange(-0.5, len(rows)), minor=True)
-    ax.grid(which="minor", color="white", linewidth=1.2)
-    ax.tick_params(which="both", length=0)
+    if row_names:
+        ax.set_yticks(range(len(rows)), [label for label, _ in rows], fontsize=8)
+        for tick, (_, task_id) in zip(ax.get_yticklabels(), rows, strict=True):
+            if task_id is None:  # the packaged CJK font has no bold face: mark parts by colour
+                tick.set_color(PART_COLOUR)
+    else:
+        ax.set_yticks([])
+    # cell borders as two line collections: as minor ticks' grid lines, each was a tick of
+    # its own, and ticks were most of a figure's drawing time
+    ax.hlines(np.arange(0.5, len(rows) - 1), -0.5, len(columns) - 0.5, color="white", lw=1.2)
+    ax.vlines(np.arange(0.5, len(columns) - 1), -0.5, len(rows) - 0.5, color="white", lw=1.2)
+    ax.tick_params(length=0)
     ax.set_title(title, fontsize=10, loc="left", pad=8)
 
 
@@ -316,9 +330,9 @@ def years_figure(cov, parent: str, *, max_regions: int = MAX_REGIONS):
             mine = cells[cells["child_region"] == region].assign(
                 year=lambda d: d["year"].astype(str)
             )
-            _grid(ax, mine, list(dict.fromkeys(mine["year"])), "year", region, labels=labels)
-            if ax is not axes[0][0]:
-                ax.tick_params(labelleft=False)
+            years = list(dict.fromkeys(mine["year"]))
+            first = ax is axes[0][0]
+            _grid(ax, mine, years, "year", region, labels=labels, row_names=first)
         more = f"另有 {len(hidden)} 个地区见 coverage_years.csv · {len(hidden)} more regions"
         _finish(fig, more if hidden else "", bottom=0.06)
     return fig
