@@ -92,31 +92,50 @@ def test_a_build_writes_evidence_cards_for_kept_links_only(corpus, items, segmen
 
 def test_block_jobs_carry_rows_until_scored(corpus, items, segmenter, terms) -> None:
     """Jobs hold item rows, so the process that forks the workers builds no views; a job
-    with its views built is self-contained: views, and the IDF of its own words only."""
+    with its views built is self-contained: views, each item's once, and the IDF of its own
+    words only. A region's plans are one job: Shanghai's plan and its work points."""
     from xref.link import ItemView, _block_jobs
     from xref.terms import indexed
 
     jobs = _block_jobs(corpus, items, segmenter, LinkConfig(), terms, None)
-    assert {j.parent_doc[:3] for j in jobs} == {"000", "003"}
-    job = next(j for j in jobs if j.parent_doc == seed("000"))
+    assert [[b.doc_id[:3] for b in j.blocks] for j in jobs] == [["000", "003"]]
+    job = jobs[0]
     assert not any(isinstance(v, ItemView) for v in job.views())
     built = job.with_views()
     assert built.with_views() is built and built.make_view is None
     views = list(built.views())
     assert all(isinstance(v, ItemView) for v in views)
-    assert [v.item_id for v in built.parents] == [r.item_id for r in job.parents]
+    for block, rows in zip(built.blocks, job.blocks, strict=True):
+        assert [v.item_id for v in block.tasks] == [r.item_id for r in rows.tasks]
+    # 001 and 004 may implement either plan: their items are viewed once for both
+    shared = {(v.doc_id, v.item_id): v for v in built.blocks[1].children[0][2]}
+    below = [v for *_, views in built.blocks[0].children for v in views]
+    again = [v for v in below if (v.doc_id, v.item_id) in shared]
+    assert again and all(v is shared[(v.doc_id, v.item_id)] for v in again)
     words = {w for v in views for w in (*v.counts, *v.terms, *v.quoted)}
     _, idf = indexed(corpus, items, segmenter)
     assert built.idf == {w: idf[w] for w in words if w in idf}
     assert len(built.idf) < len(idf)
 
 
+def _pairs(texts: list[str]) -> list[Counter[str]]:
+    rows, pairs, counts = char_bigrams(texts)
+    out: list[Counter[str]] = [Counter() for _ in texts]
+    for r, pair, n in zip(rows.tolist(), pairs.tolist(), counts.tolist(), strict=True):
+        out[r][chr(pair >> 16) + chr(pair & 0xFFFF)] = n
+    return out
+
+
 def test_character_bigrams_stay_within_han_runs() -> None:
-    assert char_bigrams("执法案卷评查，2023年“双随机”") == Counter(
-        {"执法": 1, "法案": 1, "案卷": 1, "卷评": 1, "评查": 1, "双随": 1, "随机": 1}
+    first, second, empty = _pairs(["执法案卷评查，2023年“双随机”，评查", "案件评查", "2023"])
+    assert first == Counter(
+        {"执法": 1, "法案": 1, "案卷": 1, "卷评": 1, "评查": 2, "双随": 1, "随机": 1}
     )
+    assert list(first) == ["执法", "法案", "案卷", "卷评", "评查", "双随", "随机"]  # as they come
+    assert second == Counter({"案件": 1, "件评": 1, "评查": 1})  # no 查案 across two texts
+    assert not empty
     # 案卷评查 and 案件评查: jieba cuts them differently, the bigram 评查 is shared
-    assert set(char_bigrams("案卷评查")) & set(char_bigrams("案件评查")) == {"评查"}
+    assert set(first) & set(second) == {"评查"}
 
 
 def test_gold_anchors_resolve_to_the_annotated_items(items) -> None:
