@@ -229,10 +229,13 @@ def _write_documents(corpus: xref.Corpus, folder: Path) -> None:
 
 
 def _graph_writers(graph: nx.MultiDiGraph, built: _Built, folder: Path) -> list[Callable]:
+    """The graph files, the longest first: the worker starts it, this process joins once the
+    report is written (sampled at 10,000 documents: 21.7 s for the JSON, 14.3 s GraphML,
+    12.5 s GEXF; with the JSON last, it was alone at the end of the build for 20 s)."""
     return [
+        partial(write_json, graph, folder / "graph.json"),
         partial(write_graphml, graph, folder / "graph.graphml"),
         partial(write_gexf, graph, folder / "graph.gexf", date=built.date),
-        partial(write_json, graph, folder / "graph.json"),
     ]
 
 

@@ -37,13 +37,16 @@ _ODD_SPACE = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 _LOST_SPACE = re.compile(r"\?{2,}")
 _ANOMALY = re.compile(
-    rf"(?P<strong>[\ue000-\uf8ff\ufffd]"  # private use, replacement character
+    # every anomaly starts with one of these: the lookahead turns Chinese text away before
+    # the alternatives are tried (the same matches, 7x faster on the benchmark's texts)
+    rf"(?=[\ue000-\uf8ff\ufffd?({PINYIN_LETTERS}\u00c0-\u00efA-Za-z<>^`|~@$])"
+    rf"(?:(?P<strong>[\ue000-\uf8ff\ufffd]"  # private use, replacement character
     rf"|[?(]?[{PINYIN_LETTERS}]*[{TONED}][{PINYIN_LETTERS}]*\)"  # orphan pinyin fragment
     rf"|(?<=[{HAN}])\?(?=[{HAN}])"  # a lone ASCII ? inside Chinese text
     r"|(?:[\u00c0-\u00ef][\u0080-\u00bf]){2,})"  # UTF-8 read as Latin-1
     # A stray Latin letter or symbol next to Chinese text is suspect only beside a sure sign
     # (``和A级`` is fine; ``?qū)<疫M行`` is not).
-    rf"|(?P<weak>(?<![A-Za-z0-9])[A-Za-z<>^`|~@$](?![A-Za-z0-9])(?=[{HAN}]))"
+    rf"|(?P<weak>(?<![A-Za-z0-9])[A-Za-z<>^`|~@$](?![A-Za-z0-9])(?=[{HAN}])))"
 )
 _GARBLE_GAP = 10  # anomalies closer than this belong to one garbled span
 _CJK_PUNCT = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）"}
