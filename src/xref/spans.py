@@ -10,7 +10,8 @@ import pandas as pd
 from xref.frames import records
 from xref.types import Corpus, Document
 
-_SENTENCE_BREAK = re.compile(r"[。；！？\n]")
+_BREAKS = "。；！？\n"
+_SENTENCE_BREAK = re.compile(f"[{_BREAKS}]")
 
 
 def own_spans(corpus: Corpus, items: pd.DataFrame) -> Iterator[tuple[Document, str, int, int]]:
@@ -25,7 +26,14 @@ def own_spans(corpus: Corpus, items: pd.DataFrame) -> Iterator[tuple[Document, s
 
 def sentence_at(text: str, start: int, end: int) -> str:
     """The sentence (up to 。；！？ or a line break) containing ``text[start:end]``."""
-    left = max((m.end() for m in _SENTENCE_BREAK.finditer(text, 0, start)), default=0)
+    left = after_last(text, _BREAKS, start)
     m = _SENTENCE_BREAK.search(text, end)
     right = m.end() if m and m.group(0) != "\n" else (m.start() if m else len(text))
     return text[left:right].strip()
+
+
+def after_last(text: str, marks: str, end: int) -> int:
+    """Where the text after the last of ``marks`` before ``end`` starts (0 if there is none).
+    Looked for backwards: a scan from the start of the text, for each match, grew with the
+    square of a document's length."""
+    return max(text.rfind(mark, 0, end) for mark in marks) + 1

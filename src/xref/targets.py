@@ -14,7 +14,7 @@ from functools import cache
 import pandas as pd
 
 from xref.resources import data_rows, word_set
-from xref.spans import own_spans, sentence_at
+from xref.spans import after_last, own_spans, sentence_at
 from xref.types import Corpus
 
 TARGET_COLUMNS = (
@@ -28,7 +28,7 @@ TARGET_COLUMNS = (
     "start",
     "end",
 )
-_CLAUSE_BREAK = re.compile(r"[，。；：！？、\n]")
+_CLAUSE_MARKS = "，。；：！？、\n"
 _LEADING = re.compile(r"^(原则上|目前已?|年内|每年|确保|力争|全年|累计|其中|已经?|共|并|且|的)+")
 
 
@@ -55,9 +55,7 @@ def _subject(text: str, clause_start: int, at: int) -> str:
     subject = _LEADING.sub("", text[clause_start:at].strip())
     if len(subject) >= 2:
         return subject
-    prev = max(
-        (m.end() for m in _CLAUSE_BREAK.finditer(text, 0, max(clause_start - 1, 0))), default=0
-    )
+    prev = after_last(text, _CLAUSE_MARKS, max(clause_start - 1, 0))
     return _LEADING.sub("", text[prev : max(clause_start - 1, prev)].strip())
 
 
@@ -75,9 +73,7 @@ def targets_frame(corpus: Corpus, items: pd.DataFrame) -> pd.DataFrame:
                 before.get(m.group("before") or "") or after.get(m.group("after") or "") or "="
             )
             head = m.start("before") if m.group("before") else m.start("number")
-            clause_start = max(
-                (b.end() for b in _CLAUSE_BREAK.finditer(text, start, head)), default=start
-            )
+            clause_start = max(after_last(text, _CLAUSE_MARKS, head), start)
             rows.append(
                 (
                     doc.doc_id,
