@@ -8,11 +8,29 @@ import pytest
 import xref
 from xref.citations import normalize_title
 from xref.indicators import parse_value
+from xref.spans import sentence_at
 from xref.units import split_units
 
 
 def rows(frame: pd.DataFrame, prefix: str) -> pd.DataFrame:
     return frame[frame["doc_id"].str.startswith(prefix)]
+
+
+# ---------------------------------------------------------------- sentences
+
+
+@pytest.mark.parametrize(
+    ("text", "match", "sentence"),
+    [
+        ("到2025年完成。", "2025", "到2025年完成。"),  # no mark before: from the start
+        ("前言\n到2025年完成；其余。", "2025", "到2025年完成；"),  # a line break, then ；
+        ("甲。乙！到2025年完成", "2025", "到2025年完成"),  # the nearest mark, to the end
+        ("甲。2025年", "2025", "2025年"),  # a mark just before the match
+    ],
+)
+def test_sentence_around_a_match(text: str, match: str, sentence: str) -> None:
+    start = text.index(match)
+    assert sentence_at(text, start, start + len(match)) == sentence
 
 
 # ---------------------------------------------------------------- targets
