@@ -276,9 +276,8 @@ class _PairSpace:
     def __init__(self, texts: list[str]):
         row, pairs, counts = char_bigrams(texts)
         self.vocab, df = np.unique(pairs, return_counts=True)
-        n = len(texts)
-        self.idf = np.array([math.log((n + 1) / (k + 1)) + 1 for k in df.tolist()])
-        self.default = math.log(n + 1) + 1
+        self.idf = np.array([_smooth_idf(len(texts), k) for k in df.tolist()])
+        self.default = _smooth_idf(len(texts), 0)
         self.rows = self._matrix(len(texts), row, pairs, counts)
 
     def matrix(self, texts: list[str]) -> np.ndarray:
@@ -322,8 +321,13 @@ def _local_idf(rows: list[Counter[str]]) -> tuple[dict[str, int], dict[str, floa
     for counts in rows:
         df.update(counts.keys())
     n = len(rows)
-    idf = {t: math.log((n + 1) / (k + 1)) + 1 for t, k in df.items()}
-    return {t: i for i, t in enumerate(sorted(df))}, idf, math.log(n + 1) + 1
+    idf = {t: _smooth_idf(n, k) for t, k in df.items()}
+    return {t: i for i, t in enumerate(sorted(df))}, idf, _smooth_idf(n, 0)
+
+
+def _smooth_idf(n: int, df: int) -> float:
+    """IDF of an entry ``df`` of ``n`` rows have (smoothed: as if one more row had all)."""
+    return math.log((n + 1) / (df + 1)) + 1
 
 
 class Block:
