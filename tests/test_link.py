@@ -134,6 +134,7 @@ def test_character_bigrams_stay_within_han_runs() -> None:
     assert list(first) == ["执法", "法案", "案卷", "卷评", "评查", "双随", "随机"]  # as they come
     assert second == Counter({"案件": 1, "件评": 1, "评查": 1})  # no 查案 across two texts
     assert not empty
+    assert _pairs(["执法\ud800评查"]) == [Counter({"执法": 1, "评查": 1})]  # a lone surrogate
     # 案卷评查 and 案件评查: jieba cuts them differently, the bigram 评查 is shared
     assert set(first) & set(second) == {"评查"}
 

@@ -216,7 +216,8 @@ def char_bigrams(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
     All texts are read at once, in numpy: as strings counted per text, the pairs were a
     third of the time a block took to score."""
-    joined = np.frombuffer("\n".join(texts).encode("utf-32-le"), dtype=np.uint32)
+    # "surrogatepass": a lone surrogate (a str may hold one) is a code point like any other
+    joined = np.frombuffer("\n".join(texts).encode("utf-32-le", "surrogatepass"), np.uint32)
     han = (joined >= 0x4E00) & (joined <= 0x9FFF)  # "\n" is not: no pair spans two texts
     at = np.flatnonzero(han[:-1] & han[1:])
     starts = np.cumsum([0, *(len(t) + 1 for t in texts[:-1])])
