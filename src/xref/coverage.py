@@ -32,7 +32,7 @@ import pandas as pd
 
 from xref.gazetteer import gazetteer
 from xref.graph import doc_metadata, doc_node, item_node
-from xref.link import CHILD_KINDS, PARENT_KINDS, STRONG_GRADES, region_chain, relation
+from xref.link import CHILD_KINDS, PARENT_KINDS, STRONG_GRADES, allowed_pairs, region_chain
 from xref.resources import data_rows, word_set
 from xref.types import LEVELS, Metadata, level_rank
 
@@ -148,36 +148,23 @@ def match_document(wanted: str, doc_ids: Iterable[str]) -> str:
     return hits[0]
 
 
-def _below(docs: dict[str, Metadata]) -> dict[str, list[str]]:
-    """Documents by each region of their chain: a plan's candidate children are those below
-    its region (looked up, not every document tried against every plan)."""
-    out: dict[str, list[str]] = {}
-    for n, m in docs.items():
-        for region in dict.fromkeys(region_chain(m)):
-            out.setdefault(region, []).append(n)
-    return out
-
-
-def _children(
-    graph: nx.MultiDiGraph, docs: dict[str, Metadata], parent: str, below: dict[str, list[str]]
-) -> list[str]:
-    """Loaded documents that may implement ``parent``: districts first (in gazetteer order),
-    then the parent region's own documents, each by year (``below``: :func:`_below`)."""
+def _children(graph: nx.MultiDiGraph, docs: dict[str, Metadata]) -> dict[str, list[str]]:
+    """Each document's loaded documents that may implement it (:func:`xref.link.allowed_pairs`):
+    districts first (in gazetteer order), then the parent region's own documents, each by
+    year."""
     gz = gazetteer()
-    plan = docs[parent]
-    candidates = docs if plan.level == "national" else below.get(plan.region or "", [])
 
     def order(n: str) -> tuple:
         m = docs[n]
         division = gz.find(m.region) if m.region else None
         return (-_rank(m), division.adcode if division else "~", _year(m) or 0, n)
 
-    chosen = [
-        n
-        for n in candidates
-        if n != parent and relation(docs[n], plan, cites=graph.has_edge(n, parent, key="cites"))
-    ]
-    return sorted(chosen, key=order)
+    out: dict[str, list[str]] = {}
+    for child, parent, _ in allowed_pairs(
+        docs, cites=lambda child, parent: graph.has_edge(child, parent, key="cites")
+    ):
+        out.setdefault(parent, []).append(child)
+    return {parent: sorted(children, key=order) for parent, children in out.items()}
 
 
 def _labels(graph: nx.MultiDiGraph, docs: dict[str, Metadata], nodes: list[str]) -> list[str]:
@@ -297,8 +284,8 @@ def coverage(
     docs = _documents(graph)
     rank = {n: _rank(m) for n, m in docs.items()}
     parents = _resolve(graph, docs, parent)
-    below = _below(docs)
-    blocks = {p: _children(graph, docs, p, below) for p in parents}
+    children = _children(graph, docs)
+    blocks = {p: children.get(p, []) for p in parents}
 
     matrix, rollup, orphans, block_rows = [], [], [], []
     for p, children in blocks.items():

@@ -158,23 +158,34 @@ def relation(child: Metadata, parent: Metadata, *, cites: bool = False) -> str:
 def document_pairs(corpus: Corpus, citations: pd.DataFrame | None = None) -> pd.DataFrame:
     """``child_doc, parent_doc, reason`` for every pair allowed to carry implements links."""
     cited = set(records(citations[["doc_id", "title_norm"]])) if citations is not None else set()
-    by_region: dict[str | None, list[Document]] = {}
-    for doc in corpus:  # a parent is national or in the child's own region chain
-        key = "national" if doc.meta.level == "national" else doc.meta.region
-        by_region.setdefault(key, []).append(doc)
-    rows = []
-    for child in corpus:
-        candidates = [
-            d for key in ("national", *region_chain(child.meta)) for d in by_region.get(key, [])
-        ]
-        for parent in sorted(candidates, key=lambda d: d.doc_id):
-            if parent.doc_id == child.doc_id:
-                continue
-            title = normalize_title(parent.meta.title) if parent.meta.title else None
-            reason = relation(child.meta, parent.meta, cites=(child.doc_id, title) in cited)
-            if reason:
-                rows.append((child.doc_id, parent.doc_id, reason))
-    return pd.DataFrame(rows, columns=["child_doc", "parent_doc", "reason"])
+    titles = {
+        doc.doc_id: normalize_title(doc.meta.title) if doc.meta.title else None for doc in corpus
+    }
+    rows = allowed_pairs(
+        {doc.doc_id: doc.meta for doc in corpus},
+        cites=lambda child, parent: (child, titles[parent]) in cited,
+    )
+    return pd.DataFrame(list(rows), columns=["child_doc", "parent_doc", "reason"])
+
+
+def allowed_pairs(
+    docs: dict[str, Metadata], *, cites: Callable[[str, str], bool]
+) -> Iterator[tuple[str, str, str]]:
+    """``(child, parent, reason)`` for every pair of ``docs`` (name -> metadata) that
+    :func:`relation` allows, by child, then parent name; ``cites(child, parent)``: whether the
+    child cites the parent. A child's candidates are looked up by region (national, or in its
+    own region chain), not every document tried against every other."""
+    by_region: dict[str | None, list[str]] = {}
+    for name, meta in docs.items():
+        key = "national" if meta.level == "national" else meta.region
+        by_region.setdefault(key, []).append(name)
+    for child, meta in docs.items():
+        regions = dict.fromkeys(("national", *region_chain(meta)))
+        for parent in sorted(p for key in regions for p in by_region.get(key, [])):
+            if parent != child and (
+                reason := relation(meta, docs[parent], cites=cites(child, parent))
+            ):
+                yield child, parent, reason
 
 
 def _covers(p: Metadata, a: Metadata) -> bool:
