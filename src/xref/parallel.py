@@ -133,12 +133,7 @@ def background(tasks: list[Callable[[], Any]], workers: int) -> Iterator[Callabl
     waits). The worker sees this process's memory as it is on entering: start tasks as soon
     as what they read exists. With one worker, or without fork, ``finish`` runs them all."""
     if workers <= 1 or not can_fork() or not tasks:
-        left = list(tasks)
-
-        def run_here() -> None:
-            while left:
-                left.pop(0)()
-
+        run_here = partial(_take_in_turn, tasks, multiprocessing.Value("i", 0))
         yield run_here
         run_here()
         return
