@@ -27,6 +27,7 @@ from xref.link import (
 )
 
 GOLD = ROOT / "data" / "annotations" / "gold_links.csv"
+HELD_OUT = ROOT / "data" / "annotations" / "held_out_links.csv"
 
 
 def test_document_pairs_follow_the_region_chain(corpus, items) -> None:
@@ -150,14 +151,38 @@ def test_gold_anchors_resolve_to_the_annotated_items(items) -> None:
 
 
 def test_evaluation_on_the_seeds(items, scored) -> None:
-    """Figures measured with the defaults: F1 0.847, top-1 1.00, MAP 0.943 (see
-    data/annotations/README.md; in-sample, the held-out figures are lower)."""
+    """Figures measured with the defaults: F1 0.838, top-1 1.00, MAP 0.946 (see
+    data/annotations/README.md; in-sample, the held-out figures are lower). The floors are
+    below them by about one link: a link at the relative cut can flip with the corpus IDF
+    (one did at 0.9005 of its item's best, when unit clauses left the IDF)."""
     result = evaluate(scored, read_gold(GOLD, items))
     overall = result.summary.set_index("child_doc").loc["all"]
     assert overall["top1"] >= 0.95
-    assert overall["f1"] >= 0.84
+    assert overall["f1"] >= 0.82
     assert overall["map"] >= 0.94
     assert set(result.misses.columns) >= {"child_id", "parent_id", "evidence"}
+
+
+def test_held_out_evaluation(items, scored) -> None:
+    """003 -> 000, annotated after the defaults were chosen and never used to choose one:
+    F1 0.606, top-1 0.783 (data/annotations/README.md). Floors against regressions, not
+    targets."""
+    gold = read_gold(HELD_OUT, items)
+    assert len(set(gold["child_id"])) == 23  # every leaf action of 003
+    assert set(gold["parent_id"]) <= set(
+        items[(items["doc_id"] == seed("000")) & (items["kind"] == "task")]["item_id"]
+    )
+    overall = evaluate(scored, gold).summary.set_index("child_doc").loc["all"]
+    assert overall["f1"] >= 0.55
+    assert overall["top1"] >= 0.7
+
+
+def test_unit_clauses_are_not_evidence(links) -> None:
+    """The divisions closing 003's items (（责任处室：市局办公室、食品生产安全监督管理处…）)
+    were once a link's closest sentence, to a food-safety task: they say who, not what."""
+    cards = links[links["source_doc"] == seed("003")]
+    assert len(cards) > 10
+    assert not cards["child_sentence"].str.contains("责任处室").any()
 
 
 NATIONAL = """国务院关于印发《法治政府建设实施纲要（2021—2025年）》的通知

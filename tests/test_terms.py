@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from conftest import seed
 
 import xref
 from xref.resources import word_set
 from xref.segment import Segmenter, canonical_term, quoted_terms
+from xref.units import unit_clauses
 
 
 @pytest.fixture(scope="module")
@@ -94,6 +96,24 @@ def test_idf_is_fitted_on_this_corpus(terms) -> None:
 
 def test_place_names_are_not_key_terms(terms) -> None:
     assert not {"上海", "上海市", "天津", "蓟州区", "嘉定", "闵行"} & set(terms["term"])
+
+
+def test_words_of_unit_clauses_are_not_key_terms(items, terms) -> None:
+    """003's items end with （责任处室：…）: the divisions say who does the work, not what it is.
+    Before, 处室, 办公室, 管理处... were key terms of 11 of its items for their clauses alone."""
+    own = items[items["doc_id"] == seed("003")]
+    outside = {}  # each item's text without its clauses, separators dropped as in terms
+    for item_id, text in own[["item_id", "text"]].itertuples(index=False):
+        pieces, at = [], 0
+        for start, end in unit_clauses(text):
+            pieces.append(text[at:start])
+            at = end
+        outside[item_id] = canonical_term("|".join([*pieces, text[at:]]))
+    assert sum(len(unit_clauses(t)) for t in own["text"]) > 23  # a section holds its tasks'
+    chosen = terms[terms["doc_id"] == seed("003")]
+    assert len(chosen) > 200
+    for item_id, term in chosen[["item_id", "term"]].itertuples(index=False):
+        assert term in outside[item_id], (item_id, term)
 
 
 def test_key_terms_on_forked_processes_are_the_same(corpus, items, monkeypatch) -> None:

@@ -213,6 +213,7 @@ class ItemView:
     doc_id: str
     item_id: str
     text: str
+    content: str  # the text without the clauses naming responsible units
     counts: Counter[str]
     terms: set[str]
     quoted: set[str]
@@ -248,15 +249,33 @@ def _view(row, doc: Document, index: TokenIndex, key_terms: set[str]) -> ItemVie
         if len(words) >= _MIN_SENTENCE_TERMS:
             sentences.append((m.group(0).strip(), Counter(words)))
     counts = Counter(index.terms(doc.doc_id, row.start, row.end))
+    text = text.rstrip()
+    content = _without(doc.text, row.start, row.end, index.unit_clauses[doc.doc_id])
     return ItemView(
         doc.doc_id,
         row.item_id,
-        text.rstrip(),
+        text,
+        text if content is None else content,
         counts,
         key_terms,
         set(quoted_terms(text)),
         sentences,
     )
+
+
+def _without(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str | None:
+    """``text[start:end]`` with the ``spans`` (in order) inside it cut out, the pieces on
+    lines of their own (no character pair spans a cut); None when no span falls inside."""
+    pieces, at = [], start
+    for s, e in spans:
+        if s >= end:
+            break
+        if e > at:
+            pieces.append(text[at : max(s, at)])
+            at = e
+    if not pieces:
+        return None
+    return "\n".join([*pieces, text[at:end]]).rstrip()
 
 
 class _Space:
@@ -357,7 +376,7 @@ class Block:
         # a word no task has weighs its corpus IDF times the square root of ``default``
         weights = {t: v * math.sqrt(local.get(t, default)) for t, v in idf.items()}
         self.words = _Space(vocab, weights, 0.0)  # a word without corpus IDF weighs nothing
-        self.chars = _PairSpace([p.text for p in parents])
+        self.chars = _PairSpace([p.content for p in parents])
         self.parents = parents
         self.items = self.words.matrix([p.counts for p in parents])
         sentences, self.offsets = self._sentences(parents)
@@ -391,7 +410,7 @@ class Block:
     def score(self, children: list[ItemView], cited: float, config: LinkConfig) -> dict:
         """Signals and score of every (child, task) pair, as ``children x tasks`` arrays."""
         lexical = _product(self.words.matrix([c.counts for c in children]), self.items)
-        chars = _product(self.chars.matrix([c.text for c in children]), self.chars.rows)
+        chars = _product(self.chars.matrix([c.content for c in children]), self.chars.rows)
         sentences, offsets = self._sentences(children)
         sims = _product(self.words.matrix(sentences), self.sentences)
         best = np.maximum.reduceat(np.maximum.reduceat(sims, offsets, axis=0), self.offsets, axis=1)

@@ -25,6 +25,7 @@ from xref.parallel import fork_map
 from xref.resources import word_set
 from xref.segment import Segmenter, quoted_terms
 from xref.types import Corpus
+from xref.units import unit_clauses
 
 TOP_K = 10
 PARALLEL_ITEMS = 2_000  # items per forked task: fewer cost more to hand back than they save
@@ -70,6 +71,12 @@ class TokenIndex:
         self._terms = {
             d: [w if verdict[w] else None for w in toks.words] for d, toks in self.tokens.items()
         }
+        # the units a clause names say who, not what: no word of theirs is a term
+        self.unit_clauses = {doc.doc_id: unit_clauses(doc.text) for doc in corpus}
+        for d, clauses in self.unit_clauses.items():
+            for start, end in clauses:
+                span = self._range(d, start, end)
+                self._terms[d][span] = [None] * (span.stop - span.start)
 
     def _range(self, doc_id: str, start: int, end: int) -> slice:
         starts = self.tokens[doc_id].starts

@@ -27,6 +27,14 @@ def _pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     ), roles
 
 
+def unit_clauses(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each clause naming responsible units, from its label to the end of
+    its list (``责任处室：市局办公室、法规处``). A clause says who does the work, not what the
+    work is: its words (处室, 管理处) are nobody's topic."""
+    pattern, _ = _pattern()
+    return [(m.start("label"), m.end("units")) for m in pattern.finditer(text)]
+
+
 def split_units(text: str) -> list[str]:
     """``市局办公室、科技和财务处、其他相关处室`` -> the three units."""
     return [u.strip() for u in _SPLIT.split(text) if u.strip()]
