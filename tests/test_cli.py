@@ -135,6 +135,9 @@ def test_evaluate_command(tmp_path: Path, capsys) -> None:
     assert "precision" in out and "top1" in out and "Misses" in out and "False links" in out
     summary = pd.read_csv(tmp_path / "evaluation.csv", encoding="utf-8-sig")
     assert summary.iloc[-1]["child_doc"] == "all"
+    assert "Tasks taken up" in out
+    tasks = pd.read_csv(tmp_path / "evaluation_tasks.csv", encoding="utf-8-sig")
+    assert list(tasks["links"]) == ["all", "strong"] * 3  # 001, 004, both
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:

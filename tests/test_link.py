@@ -163,6 +163,20 @@ def test_evaluation_on_the_seeds(items, scored) -> None:
     assert set(result.misses.columns) >= {"child_id", "parent_id", "evidence"}
 
 
+def test_tasks_taken_up(items, scored) -> None:
+    """The coverage question, per document: which of 000's tasks did 001 and 004 take up?
+    Measured: every predicted task right, 16 of 20 found by any link, 11 by strong ones."""
+    tasks = evaluate(scored, read_gold(GOLD, items)).tasks.set_index(["child_doc", "links"])
+    pooled, strong = tasks.loc[("all", "all")], tasks.loc[("all", "strong")]
+    assert pooled["n_tasks"] == strong["n_tasks"] == 20  # 12 of 001's, 8 of 004's
+    assert pooled["precision"] >= 0.9 and pooled["recall"] >= 0.75
+    assert strong["precision"] == 1.0  # a strong link never reaches a task no item takes up
+    assert strong["n_predicted"] < pooled["n_predicted"]
+    # a task missed is listed, by id, and only if no annotated item's link reaches it
+    missed = tasks.loc[(seed("001"), "all"), "missed"].split(";")
+    assert "四/（十七）" in missed and "三/（九）" not in missed
+
+
 def test_held_out_evaluation(items, scored) -> None:
     """003 -> 000, annotated after the defaults were chosen and never used to choose one:
     F1 0.606, top-1 0.783 (data/annotations/README.md). Floors against regressions, not

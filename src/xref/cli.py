@@ -327,6 +327,8 @@ def _evaluate(args: argparse.Namespace) -> int:
         "display.width", 200, "display.max_columns", 20, "display.max_colwidth", 120
     ):
         print(result.summary.round(3).to_string(index=False))
+        print("\nTasks taken up (the coverage question; strong: the links coverage counts):")
+        print(result.tasks.round(3).to_string(index=False))
         for title, table in (("Misses", result.misses), ("False links", result.false_links)):
             print(f"\n{title} ({len(table)}):")
             if len(table):
@@ -336,6 +338,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         write_csv(result.summary, out / "evaluation.csv")
         write_csv(result.misses, out / "evaluation_misses.csv")
         write_csv(result.false_links, out / "evaluation_false_links.csv")
+        write_csv(result.tasks, out / "evaluation_tasks.csv")
     return 0
 
 

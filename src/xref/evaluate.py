@@ -9,6 +9,11 @@ Scoring is lenient in the usual way: a predicted link is correct when the parent
 or acceptable (precision), and every primary link should be predicted (recall). Top-1 asks
 whether the child's best-scored parent is primary or acceptable; MAP ranks all candidate
 parents with the acceptable ones set aside.
+
+Coverage asks a coarser question, which parent tasks a document takes up at all, and
+:attr:`Evaluation.tasks` answers it the same way per document pair: a task is taken up when
+one of the annotated items has it as primary, and predicted when one of their links reaches
+it; ``links="strong"`` counts only the links coverage counts as taking a task up.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from xref.frames import records
-from xref.link import LinkConfig, select
+from xref.link import STRONG_GRADES, LinkConfig, select
 
 GOLD_COLUMNS = ("child_doc", "child_anchor", "parent_doc", "parent_anchor", "relation", "note")
 RELATIONS = ("primary", "acceptable", "none")
@@ -79,6 +84,7 @@ class Evaluation:
     summary: pd.DataFrame  # one row per document pair, plus "all"
     misses: pd.DataFrame  # primary links not predicted, with the best evidence available
     false_links: pd.DataFrame  # predicted links that are neither primary nor acceptable
+    tasks: pd.DataFrame  # per document pair and kind of link: the tasks taken up, as coverage
 
 
 def _f(beta: float, precision: float, recall: float) -> float:
@@ -110,7 +116,7 @@ def evaluate(
     over the (child document, parent document) pairs the gold set covers."""
     kept = select(scored, config)
     pairs = sorted({(c, p) for c, p in records(gold[["child_doc", "parent_doc"]]) if p})
-    summary, misses, false_links = [], [], []
+    summary, misses, false_links, tasks = [], [], [], []
     totals = {"pred": set(), "primary": set(), "ok": set(), "top1": [], "aps": []}
     for child_doc, parent_doc in pairs:
         g = gold[gold["child_doc"] == child_doc]
@@ -182,6 +188,11 @@ def evaluate(
                 )
         for key, value in (("pred", pred), ("primary", primary), ("ok", ok)):
             totals[key] |= {(child_doc, *v) for v in value}
+        strong = set(records(k.loc[k["grade"].isin(STRONG_GRADES), ["source_id", "target_id"]]))
+        for links, found in (("all", pred), ("strong", strong)):
+            # (child document, parent document, task): pairs of documents pooled into "all"
+            sets = [{(child_doc, parent_doc, t) for _, t in v} for v in (found, primary, ok)]
+            tasks.append((child_doc, parent_doc, links, *sets))
         totals["top1"] += top1
         totals["aps"] += aps
     summary.append(
@@ -193,4 +204,35 @@ def evaluate(
             ),
         }
     )
-    return Evaluation(pd.DataFrame(summary), pd.DataFrame(misses), pd.DataFrame(false_links))
+    for links in ("all", "strong"):
+        pooled = [t for t in tasks if t[2] == links]
+        tasks.append(
+            ("all", "all", links, *(set().union(*(t[i] for t in pooled)) for i in (3, 4, 5)))
+        )
+    return Evaluation(
+        pd.DataFrame(summary),
+        pd.DataFrame(misses),
+        pd.DataFrame(false_links),
+        pd.DataFrame([_task_row(*t) for t in tasks]),
+    )
+
+
+def _task_row(
+    child_doc: str, parent_doc: str, links: str, found: set, wanted: set, fine: set
+) -> dict:
+    """Precision and recall over tasks: ``found`` the predicted, ``wanted`` the primary and
+    ``fine`` the primary or acceptable ones."""
+    precision = len(found & fine) / len(found) if found else 0.0
+    recall = len(found & wanted) / len(wanted) if wanted else 0.0
+    return {
+        "child_doc": child_doc,
+        "parent_doc": parent_doc,
+        "links": links,
+        "n_tasks": len(wanted),
+        "n_predicted": len(found),
+        "precision": precision,
+        "recall": recall,
+        "f1": _f(1, precision, recall),
+        "missed": ";".join(sorted(t for *_, t in wanted - found)),
+        "wrong": ";".join(sorted(t for *_, t in found - fine)),
+    }
