@@ -18,6 +18,7 @@ import xref
 from xref.evaluate import evaluate, read_gold, resolve_anchor
 from xref.link import (
     LinkConfig,
+    _without,
     char_bigrams,
     document_pairs,
     find_links,
@@ -25,6 +26,7 @@ from xref.link import (
     select,
     shares_passage,
 )
+from xref.units import unit_clauses
 
 GOLD = ROOT / "data" / "annotations" / "gold_links.csv"
 HELD_OUT = ROOT / "data" / "annotations" / "held_out_links.csv"
@@ -189,6 +191,16 @@ def test_held_out_evaluation(items, scored) -> None:
     overall = evaluate(scored, gold).summary.set_index("child_doc").loc["all"]
     assert overall["f1"] >= 0.55
     assert overall["top1"] >= 0.7
+
+
+def test_a_view_reads_the_text_without_its_unit_clauses() -> None:
+    text = "开展检查。（责任处室：市局办公室）加强监管。（牵头单位：区局）"
+    clauses = unit_clauses(text)
+    assert [text[s:e] for s, e in clauses] == ["责任处室：市局办公室", "牵头单位：区局"]
+    content = _without(text, 0, len(text), clauses)
+    assert content == "开展检查。（\n）加强监管。（\n）"  # no character pair spans a cut
+    assert _without(text, 0, 5, clauses) is None  # no clause inside: the text itself serves
+    assert _without(text, 8, len(text), clauses) == "\n）加强监管。（\n）"  # starting in one
 
 
 def test_unit_clauses_are_not_evidence(links) -> None:
