@@ -214,6 +214,7 @@ class ItemView:
     item_id: str
     text: str
     content: str  # the text without the clauses naming responsible units
+    fingerprint: str  # of the text: a view is in every block of its job, hashed once
     counts: Counter[str]
     terms: set[str]
     quoted: set[str]
@@ -256,6 +257,7 @@ def _view(row, doc: Document, index: TokenIndex, key_terms: set[str]) -> ItemVie
         row.item_id,
         text,
         text if content is None else content,
+        fingerprint(text),
         counts,
         key_terms,
         set(quoted_terms(text)),
@@ -579,13 +581,11 @@ def _score_one(job: BlockJob, parent: ParentTasks) -> pd.DataFrame:
     config = job.config
     ids = [p.item_id for p in block.parents]
     id_order = np.argsort(np.argsort(ids, kind="stable"), kind="stable")  # ties: by target id
-    fingerprints = {p.item_id: fingerprint(p.text) for p in block.parents}
     rows = []
     for child_doc, reason, views in parent.children:
         signals = block.score(views, 1.0 if "cites" in reason else 0.0, config)
         scores = np.round(signals["score"], 4)
         for c, c_view in enumerate(views):
-            c_print = fingerprint(c_view.text)
             best = scores[c].max(initial=0.0)
             for rank, p in enumerate(np.lexsort((id_order, -scores[c]))[: config.keep], 1):
                 p_view = block.parents[p]
@@ -607,8 +607,8 @@ def _score_one(job: BlockJob, parent: ParentTasks) -> pd.DataFrame:
                     "child_sentence": "",
                     "parent_sentence": "",
                     "reason": reason,
-                    "source_fingerprint": c_print,
-                    "target_fingerprint": fingerprints[p_view.item_id],
+                    "source_fingerprint": c_view.fingerprint,
+                    "target_fingerprint": p_view.fingerprint,
                     "evidence": "",
                 }
                 if kept or config.cards == "all":

@@ -32,8 +32,12 @@ def sentence_at(text: str, start: int, end: int) -> str:
     return text[left:right].strip()
 
 
-def after_last(text: str, marks: str, end: int) -> int:
-    """Where the text after the last of ``marks`` before ``end`` starts (0 if there is none).
-    Looked for backwards: a scan from the start of the text, for each match, grew with the
-    square of a document's length."""
-    return max(text.rfind(mark, 0, end) for mark in marks) + 1
+def after_last(text: str, marks: str, end: int, start: int = 0) -> int:
+    """Where the text after the last of ``marks`` in ``text[start:end]`` starts (``start`` if
+    there is none). Looked for backwards, each mark no further back than the nearest found so
+    far: a scan from the start of the text, for each match, grew with the square of a
+    document's length, and so did a mark the text never uses, looked for back to its start."""
+    at = start
+    for mark in marks:
+        at = max(at, text.rfind(mark, at, end) + 1)
+    return at

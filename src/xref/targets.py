@@ -73,7 +73,7 @@ def targets_frame(corpus: Corpus, items: pd.DataFrame) -> pd.DataFrame:
                 before.get(m.group("before") or "") or after.get(m.group("after") or "") or "="
             )
             head = m.start("before") if m.group("before") else m.start("number")
-            clause_start = max(after_last(text, _CLAUSE_MARKS, head), start)
+            clause_start = after_last(text, _CLAUSE_MARKS, head, start)
             rows.append(
                 (
                     doc.doc_id,
