@@ -29,6 +29,7 @@ from xref.link import STRONG_GRADES, LinkConfig, select
 
 GOLD_COLUMNS = ("child_doc", "child_anchor", "parent_doc", "parent_anchor", "relation", "note")
 RELATIONS = ("primary", "acceptable", "none")
+PAIR_COLUMNS = ("child_doc", "child_id", "parent_doc", "parent_id")
 
 
 class GoldError(ValueError):
@@ -211,8 +212,8 @@ def evaluate(
         )
     return Evaluation(
         pd.DataFrame(summary),
-        pd.DataFrame(misses),
-        pd.DataFrame(false_links),
+        pd.DataFrame(misses, columns=[*PAIR_COLUMNS, "score", "rank", "evidence"]),
+        pd.DataFrame(false_links, columns=[*PAIR_COLUMNS, "score", "rank", "evidence"]),
         pd.DataFrame([_task_row(*t) for t in tasks]),
     )
 
