@@ -8,7 +8,9 @@ acceptable (``acceptable``), or ``none`` (a local initiative).
 Scoring is lenient in the usual way: a predicted link is correct when the parent is primary
 or acceptable (precision), and every primary link should be predicted (recall). Top-1 asks
 whether the child's best-scored parent is primary or acceptable; MAP ranks all candidate
-parents with the acceptable ones set aside.
+parents with the acceptable ones set aside. ``n_strong``, ``strong_precision`` and
+``strong_recall`` count only the links coverage counts as taking a task up (``verbatim``,
+``adapted``).
 
 Coverage asks a coarser question, which parent tasks a document takes up at all, and
 :attr:`Evaluation.tasks` answers it the same way per document pair: a task is taken up when
@@ -94,9 +96,17 @@ def _f(beta: float, precision: float, recall: float) -> float:
     return (1 + beta * beta) * precision * recall / (beta * beta * precision + recall)
 
 
-def _metrics(pred: set, primary: set, ok: set, top1: list[bool], aps: list[float]) -> dict:
+def _precision_recall(pred: set, primary: set, ok: set) -> tuple[float, float]:
     precision = len(pred & ok) / len(pred) if pred else 0.0
     recall = len(pred & primary) / len(primary) if primary else 0.0
+    return precision, recall
+
+
+def _metrics(
+    pred: set, strong: set, primary: set, ok: set, top1: list[bool], aps: list[float]
+) -> dict:
+    precision, recall = _precision_recall(pred, primary, ok)
+    strong_precision, strong_recall = _precision_recall(strong, primary, ok)
     return {
         "n_children": len(top1),
         "n_primary": len(primary),
@@ -107,6 +117,9 @@ def _metrics(pred: set, primary: set, ok: set, top1: list[bool], aps: list[float
         "f2": _f(2, precision, recall),
         "top1": sum(top1) / len(top1) if top1 else 0.0,
         "map": sum(aps) / len(aps) if aps else 0.0,
+        "n_strong": len(strong),
+        "strong_precision": strong_precision,
+        "strong_recall": strong_recall,
     }
 
 
@@ -118,7 +131,7 @@ def evaluate(
     kept = select(scored, config)
     pairs = sorted({(c, p) for c, p in records(gold[["child_doc", "parent_doc"]]) if p})
     summary, misses, false_links, tasks = [], [], [], []
-    totals = {"pred": set(), "primary": set(), "ok": set(), "top1": [], "aps": []}
+    totals = {"pred": set(), "strong": set(), "primary": set(), "ok": set(), "top1": [], "aps": []}
     for child_doc, parent_doc in pairs:
         g = gold[gold["child_doc"] == child_doc]
         annotated = set(g["child_id"])
@@ -141,6 +154,7 @@ def evaluate(
             & kept["source_id"].isin(annotated)
         ]
         pred = set(records(k[["source_id", "target_id"]]))
+        strong = set(records(k.loc[k["grade"].isin(STRONG_GRADES), ["source_id", "target_id"]]))
         top1, aps = [], []
         for child in sorted({c for c, _ in primary}):
             order = ranked[ranked["source_id"] == child].sort_values(
@@ -160,7 +174,7 @@ def evaluate(
             {
                 "child_doc": child_doc,
                 "parent_doc": parent_doc,
-                **_metrics(pred, primary, ok, top1, aps),
+                **_metrics(pred, strong, primary, ok, top1, aps),
             }
         )
         for c, p in sorted(primary - pred):
@@ -187,9 +201,8 @@ def evaluate(
                         "evidence": row.evidence,
                     }
                 )
-        for key, value in (("pred", pred), ("primary", primary), ("ok", ok)):
+        for key, value in (("pred", pred), ("strong", strong), ("primary", primary), ("ok", ok)):
             totals[key] |= {(child_doc, *v) for v in value}
-        strong = set(records(k.loc[k["grade"].isin(STRONG_GRADES), ["source_id", "target_id"]]))
         for links, found in (("all", pred), ("strong", strong)):
             # (child document, parent document, task): pairs of documents pooled into "all"
             sets = [{(child_doc, parent_doc, t) for _, t in v} for v in (found, primary, ok)]
@@ -200,9 +213,7 @@ def evaluate(
         {
             "child_doc": "all",
             "parent_doc": "all",
-            **_metrics(
-                totals["pred"], totals["primary"], totals["ok"], totals["top1"], totals["aps"]
-            ),
+            **_metrics(*(totals[k] for k in ("pred", "strong", "primary", "ok", "top1", "aps"))),
         }
     )
     for links in ("all", "strong"):
