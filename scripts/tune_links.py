@@ -11,7 +11,10 @@ counts primary links). It prints:
 - in-sample: the configurations whose worse document pair is best (how the defaults were
   picked: the tie is broken by overall F1, then by the grid's order), and the defaults;
 - held-out: configurations chosen on one document pair, measured on the other (the mean,
-  min and max over the configurations tied on the pair they were chosen on).
+  min and max over the configurations tied on the pair they were chosen on);
+- with ``--held-out FILE`` (repeatable), more gold sets: the defaults on each, and each set
+  measured with the configurations chosen on all the others as the defaults were (best worse
+  pair), a leave-one-set-out estimate of how a choice carries to data it was not made on.
 
 The signal weights are normalised to sum 1, so thresholds are comparable across weightings.
 """
@@ -98,12 +101,14 @@ def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("corpus", nargs="?", default=ROOT / "data" / "raw")
     p.add_argument("--gold", default=ROOT / "data" / "annotations" / "gold_links.csv")
+    p.add_argument("--held-out", action="append", default=[], metavar="FILE")
     args = p.parse_args(argv)
     corpus = xref.load_corpus(args.corpus)
     segmenter = corpus_segmenter(corpus)
     items = xref.extract(corpus, segmenter=segmenter)
     scored = score_pairs(corpus, items, segmenter=segmenter, config=LinkConfig(keep=None))
     q = Questions(scored, read_gold(args.gold, items))
+    others = {Path(f).stem: Questions(scored, read_gold(f, items)) for f in args.held_out}
 
     rows = []
     for combo in itertools.product(*(GRID[s] for s in SIGNALS)):
@@ -116,10 +121,15 @@ def main(argv: list[str] | None = None) -> None:
                     "relative": relative,
                     "cap": cap,
                     **q.f1(weights, threshold, relative, cap),
+                    **{
+                        f"{name}:{k}": v
+                        for name, other in others.items()
+                        for k, v in other.f1(weights, threshold, relative, cap).items()
+                    },
                 }
             )
     grid = pd.DataFrame(rows)
-    pairs = [c for c in grid.columns if "->" in c]
+    pairs = [c for c in grid.columns if "->" in c and ":" not in c]
     grid["worse_pair"] = grid[pairs].min(axis=1)
     print(f"{len(grid)} configurations, {len(q.pair)} annotated child items\n")
     print("In-sample, best worse pair:")
@@ -128,8 +138,10 @@ def main(argv: list[str] | None = None) -> None:
 
     defaults = LinkConfig()
     weights = np.array([defaults.weights[s] for s in SIGNALS])
-    got = q.f1(weights / weights.sum(), defaults.threshold, defaults.relative, defaults.cap)
-    print("\nDefaults:", ", ".join(f"{k} {v:.3f}" for k, v in got.items()))
+    chosen = (weights / weights.sum(), defaults.threshold, defaults.relative, defaults.cap)
+    for name, questions in {"development": q, **others}.items():
+        got = questions.f1(*chosen)
+        print(f"\nDefaults on {name}:", ", ".join(f"{k} {v:.3f}" for k, v in got.items()))
 
     for name, subset in (("all signals", grid), ("without chars", grid[grid["chars"] == 0])):
         print(f"\nHeld-out, {name} (chosen on one pair, measured on the other):")
@@ -141,6 +153,43 @@ def main(argv: list[str] | None = None) -> None:
                 f"measured on {measured_on}: mean {figures.mean():.3f}, "
                 f"min {figures.min():.3f}, max {figures.max():.3f}"
             )
+
+    plain_cosine({"development": q, **others})
+    if others:
+        leave_one_set_out(grid, pairs, list(others))
+
+
+def plain_cosine(sets: dict[str, Questions]) -> None:
+    """The baseline the issue names: TF-IDF cosine (``lexical``) alone, every candidate above
+    a threshold chosen on the development set kept (no relative cut, no cap)."""
+    weights = np.array([s == "lexical" for s in SIGNALS], dtype=float)
+    every = max(q.signals.shape[2] for q in sets.values())  # a cap no child reaches
+    f1 = {
+        t: {n: q.f1(weights, t, 0.0, every)["all"] for n, q in sets.items()}
+        for t in np.round(np.arange(0.02, 0.4, 0.005), 3)
+    }
+    best = max(f1, key=lambda t: f1[t]["development"])  # the lowest of ties
+    print(f"\nPlain TF-IDF cosine, threshold {best} chosen on the development set:")
+    print("  " + ", ".join(f"{n} {v:.3f}" for n, v in f1[best].items()))
+
+
+def leave_one_set_out(grid: pd.DataFrame, development: list[str], others: list[str]) -> None:
+    """Each gold set measured with the configurations chosen, as the defaults were, on the
+    others: their worse document pair best, ties kept."""
+    sets = {"development": development}
+    sets |= {n: [c for c in grid.columns if c.startswith(f"{n}:") and "->" in c] for n in others}
+    overall = {"development": "all", **{n: f"{n}:all" for n in others}}
+    print("\nLeave one gold set out (chosen on the others, measured on it):")
+    for name in sets:
+        train = [c for other, cols in sets.items() if other != name for c in cols]
+        worse = grid[train].min(axis=1)
+        tied = grid[worse >= worse.max() - 1e-9]
+        figures = tied[overall[name]]
+        print(
+            f"  {name}: F1 mean {figures.mean():.3f}, min {figures.min():.3f}, "
+            f"max {figures.max():.3f} ({len(tied)} tied; worse pair chosen on "
+            f"{worse.max():.3f})"
+        )
 
 
 if __name__ == "__main__":
