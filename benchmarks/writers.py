@@ -42,12 +42,12 @@ def main(argv: list[str] | None = None) -> None:
         )
         stages = Stages()
         built = cli._pipeline(args, stages)
-        graph = cli._graph(built, stages)
-        cov = cli._coverage(args, graph, built, stages)
+        graph, mentions = cli._graph(built, stages)
+        cov = cli._coverage(args, graph, mentions, built, stages)
         folder = Path(out)
         writers = [
             *cli._table_writers(built, folder),
-            *cli._graph_writers(graph, built, folder),
+            *cli._graph_writers(graph, mentions, built, folder),
             *cli._report_writers(args, built, cov, folder),
         ]
         print("| writer | seconds | peak rise MB |\n|---|---|---|")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import warnings
+from functools import partial
 from pathlib import Path
 
 import matplotlib
 import networkx as nx
+import pandas as pd
 import pytest
 from conftest import seed
 from hypothesis import given, settings
@@ -17,7 +19,7 @@ from networkx.readwrite.graphml import write_graphml_lxml
 import xref
 from xref import export
 from xref.export import write_gexf, write_graphml, write_json
-from xref.graph import implementers, item_node
+from xref.graph import Mentions, graph_edges, implementers, item_node
 
 matplotlib.use("Agg")
 
@@ -206,3 +208,55 @@ def test_json_export_keeps_every_edge_attribute(graph, tmp_path: Path) -> None:
     assert mention["found_by"] in {"quoted", "dictionary", "tfidf"}
     reserved = {"source", "target", "key"}
     assert not any(reserved & set(d) for *_, d in graph.edges(data=True))
+
+
+@pytest.fixture(scope="module")
+def lean(corpus, items, links, terms):
+    return xref.build_graph(
+        corpus,
+        items,
+        links,
+        terms=terms,
+        units=xref.units_frame(corpus, items),
+        citations=xref.citations_frame(corpus, items),
+        mentions=False,
+    )
+
+
+def test_a_graph_without_mentions_edges_writes_the_same_files(
+    graph, lean, terms, tmp_path: Path
+) -> None:
+    """The build's graph leaves out its mentions edges and the writers read them from the
+    terms table (Mentions): the same nodes, the same files."""
+    assert list(lean.nodes(data=True)) == list(graph.nodes(data=True))
+    assert not any(k == "mentions" for *_, k in lean.edges(keys=True))
+    assert lean.number_of_edges() < graph.number_of_edges() / 2  # most edges are mentions
+    for write in (write_graphml, write_gexf, write_json):
+        write(graph, tmp_path / "full")
+        write(lean, tmp_path / "lean", mentions=Mentions(terms))
+        assert (tmp_path / "lean").read_bytes() == (tmp_path / "full").read_bytes(), write
+
+
+def test_mentions_edges_come_in_the_full_graphs_order_from_any_terms_table(
+    corpus, items, links, terms
+) -> None:
+    """Rows in any order, a term repeated for one item (one edge, the last row's weight), an
+    item the items table lacks (a bare node where its edge would add it)."""
+    odd = terms.sample(frac=1.0, random_state=7)  # items' rows no longer together
+    odd = pd.concat([odd, odd.iloc[[3]].assign(weight=0.5), odd.iloc[[0]]])
+    odd.loc[len(odd)] = [seed("001"), "no/such", "市场监管", 0.25, "tfidf"]
+    units = xref.units_frame(corpus, items)
+    build = partial(xref.build_graph, corpus, items, links, terms=odd, units=units)
+    full, lean = build(), build(mentions=False)
+    assert any(k == "responsible" for *_, k in full.edges(keys=True))
+    assert list(lean.nodes(data=True)) == list(full.nodes(data=True))
+    assert list(graph_edges(lean, Mentions(odd))) == list(full.edges(keys=True, data=True))
+    assert list(graph_edges(full)) == list(full.edges(keys=True, data=True))
+
+
+def test_coverage_reads_key_terms_from_the_terms_table(graph, lean, terms) -> None:
+    full = xref.coverage(graph, "000")
+    table = xref.coverage(lean, "000", mentions=Mentions(terms))
+    assert (full.orphans["key_terms"] != "").sum() > 5
+    pd.testing.assert_frame_equal(table.orphans, full.orphans)
+    assert xref.coverage(lean, "000").orphans["key_terms"].eq("").all()  # read from nowhere

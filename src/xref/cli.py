@@ -30,7 +30,7 @@ from xref.coverage import match_document
 from xref.decisions import DecisionsError, apply_decisions, read_decisions
 from xref.evaluate import GoldError, evaluate, read_gold
 from xref.export import write_gexf, write_graphml, write_json
-from xref.graph import build_graph
+from xref.graph import Mentions, build_graph
 from xref.io import publish, staging, write_csv
 from xref.link import BlockJob, LinkConfig, score_pairs, select
 from xref.manifest import ManifestError
@@ -176,24 +176,35 @@ def _pipeline(args: argparse.Namespace, stage: Stages) -> _Built | None:
     return _Built(corpus, items, terms, facts, links)
 
 
-def _graph(built: _Built, stage: Stages) -> nx.MultiDiGraph:
+def _graph(built: _Built, stage: Stages) -> tuple[nx.MultiDiGraph, Mentions]:
+    """The graph without its ``mentions`` edges (one per item and key term: most of a large
+    graph's edges, time and memory), and where they are: the graph files and coverage read
+    them from there, in the same order and with the same values."""
     with stage("graph"):
-        return build_graph(
+        graph = build_graph(
             built.corpus,
             built.items,
             built.links,
             terms=built.terms,
             units=built.facts["units"],
             citations=built.facts["citations"],
+            mentions=False,
         )
+        return graph, Mentions(built.terms)
 
 
 def _coverage(
-    args: argparse.Namespace, graph: nx.MultiDiGraph, built: _Built, stage: Stages
+    args: argparse.Namespace,
+    graph: nx.MultiDiGraph,
+    mentions: Mentions,
+    built: _Built,
+    stage: Stages,
 ) -> xref.Coverage | None:
     with stage("coverage"):
         try:
-            cov = xref.coverage(graph, args.parent, targets=built.facts["targets"])
+            cov = xref.coverage(
+                graph, args.parent, targets=built.facts["targets"], mentions=mentions
+            )
         except ValueError as exc:
             print(f"xref: error: {exc}", file=sys.stderr)
             return None
@@ -228,15 +239,17 @@ def _write_documents(corpus: xref.Corpus, folder: Path) -> None:
     write_csv(xref.problems_frame(corpus), folder / "problems.csv")
 
 
-def _graph_writers(graph: nx.MultiDiGraph, built: _Built, folder: Path) -> list[Callable]:
+def _graph_writers(
+    graph: nx.MultiDiGraph, mentions: Mentions, built: _Built, folder: Path
+) -> list[Callable]:
     """The graph files, the longest first: the worker starts it during coverage, and this
     process joins once the report is written. At 10,000 documents the JSON is the longest
     (py-spy's samples: 21.7 s, against 14.3 s for the GraphML and 12.5 s for the GEXF); with
     it last, the write stage took 45.6 s, with it first 37.0 s."""
     return [
-        partial(write_json, graph, folder / "graph.json"),
-        partial(write_graphml, graph, folder / "graph.graphml"),
-        partial(write_gexf, graph, folder / "graph.gexf", date=built.date),
+        partial(write_json, graph, folder / "graph.json", mentions=mentions),
+        partial(write_graphml, graph, folder / "graph.graphml", mentions=mentions),
+        partial(write_gexf, graph, folder / "graph.gexf", date=built.date, mentions=mentions),
     ]
 
 
@@ -262,9 +275,10 @@ def _build(args: argparse.Namespace) -> int:
         # while another still maps it: the report's worker is gone by then, so each page of
         # the graph exists at most twice.
         started.enter_context(background(_table_writers(built, folder), jobs))
-        graph = _graph(built, stage)
-        graph_files = started.enter_context(background(_graph_writers(graph, built, folder), jobs))
-        if (cov := _coverage(args, graph, built, stage)) is None:
+        graph, mentions = _graph(built, stage)
+        writers = _graph_writers(graph, mentions, built, folder)
+        graph_files = started.enter_context(background(writers, jobs))
+        if (cov := _coverage(args, graph, mentions, built, stage)) is None:
             return 2
         with stage("write"):
             share([], _report_writers(args, built, cov, folder), jobs)
@@ -294,7 +308,7 @@ def _report(args: argparse.Namespace) -> int:
     stage = Stages()
     if (built := _pipeline(args, stage)) is None:
         return 2
-    if (cov := _coverage(args, _graph(built, stage), built, stage)) is None:
+    if (cov := _coverage(args, *_graph(built, stage), built, stage)) is None:
         return 2
     with stage("write"), staging(args.out) as folder:
         share([], _report_writers(args, built, cov, folder), _workers(args))

@@ -23,15 +23,15 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 
 import networkx as nx
 import pandas as pd
 
 from xref.gazetteer import gazetteer
-from xref.graph import doc_metadata, doc_node, item_node
+from xref.graph import Mentions, doc_metadata, doc_node, item_node
 from xref.link import CHILD_KINDS, PARENT_KINDS, STRONG_GRADES, allowed_pairs, region_chain
 from xref.resources import data_rows, word_set
 from xref.types import LEVELS, Metadata, level_rank
@@ -272,6 +272,7 @@ def coverage(
     parent: str | list[str] | None = None,
     *,
     targets: pd.DataFrame | None = None,
+    mentions: Mentions | None = None,
 ) -> Coverage:
     """Coverage of parent plans by the documents below them.
 
@@ -279,7 +280,8 @@ def coverage(
     ``None`` for every city or province plan in the corpus and each national plan present
     (documents whose parent plan is missing are then listed under a placeholder).
     ``targets``: the table of :func:`xref.targets_frame`, to set parent targets side by side
-    with child figures on the same subject.
+    with child figures on the same subject. ``mentions``: where the key terms are, for a
+    graph built without its ``mentions`` edges (``build_graph(..., mentions=False)``).
     """
     docs = _documents(graph)
     rank = {n: _rank(m) for n, m in docs.items()}
@@ -287,6 +289,7 @@ def coverage(
     children = _children(graph, docs)
     blocks = {p: children.get(p, []) for p in parents}
 
+    mentioned = mentions if mentions is not None else partial(_mentioned, graph)
     matrix, rollup, orphans, block_rows = [], [], [], []
     for p, children in blocks.items():
         labels = dict(zip(children, _labels(graph, docs, children), strict=True))
@@ -323,7 +326,7 @@ def coverage(
                         "status": "covered" if strong else ("weak" if hits else "gap"),
                     }
                 )
-        orphans += _orphans(graph, docs, p, children, reached_by_item)
+        orphans += _orphans(graph, docs, p, children, reached_by_item, mentioned)
 
     assessed = {c for children in blocks.values() for c in children} | set(parents)
     if parent is None:
@@ -481,8 +484,20 @@ def _task_coverage(matrix: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _orphans(graph, docs, parent: str, children: list[str], reached: dict) -> list[dict]:
-    """Finest action items of the children reaching no task of ``parent`` but weakly."""
+def _mentioned(graph: nx.MultiDiGraph, item: str) -> dict[str, tuple]:
+    """{term node: (weight,)} of the item's ``mentions`` edges, as :class:`Mentions` gives."""
+    return {
+        v: (edge.get("weight", 0.0),)
+        for v in graph.successors(item)
+        if (edge := graph.get_edge_data(item, v, "mentions")) is not None
+    }
+
+
+def _orphans(
+    graph, docs, parent: str, children: list[str], reached: dict, mentioned: Callable
+) -> list[dict]:
+    """Finest action items of the children reaching no task of ``parent`` but weakly;
+    ``mentioned(item)`` gives their key terms' nodes and weights."""
     rows = []
     for child in children:
         for item, _ in _leaves(graph, _items_in_order(graph, child), CHILD_KINDS):
@@ -490,11 +505,11 @@ def _orphans(graph, docs, parent: str, children: list[str], reached: dict) -> li
             if strong:
                 continue
             attrs = graph.nodes[item]
-            terms, elsewhere = [], []
+            found = mentioned(item).items()
+            terms = [(-w, graph.nodes[v]["label"]) for v, (w, *_) in found]
+            elsewhere = []
             for v in graph.successors(item):
                 node = graph.nodes[v]
-                if (edge := graph.get_edge_data(item, v, "mentions")) is not None:
-                    terms.append((-edge.get("weight", 0.0), node["label"]))
                 edge = graph.get_edge_data(item, v, "implements")
                 if edge is not None and _strong(edge) and doc_node(node["doc_id"]) != parent:
                     number = node.get("number") or ""

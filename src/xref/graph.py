@@ -33,12 +33,13 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cache
 from itertools import groupby
 from operator import itemgetter
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from xref.citations import normalize_title
@@ -51,6 +52,14 @@ from xref.types import METADATA_FIELDS, Corpus, Metadata
 
 def _hash(text: str, n: int = 12) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:n]
+
+
+MENTIONS = {"weight": "weight", "found_by": "source"}  # edge attribute -> terms column
+
+
+def _named(kind: str, name: str) -> str:
+    """The node of a term or unit: its kind and a hash of its name (ids stay ASCII)."""
+    return f"{kind}:{_hash(name)}"
 
 
 def doc_node(doc_id: str) -> str:
@@ -89,9 +98,15 @@ def build_graph(
     terms: pd.DataFrame | None = None,
     units: pd.DataFrame | None = None,
     citations: pd.DataFrame | None = None,
+    mentions: bool = True,
 ) -> nx.MultiDiGraph:
     """The graph of a corpus: documents and their items, implements links, citations (with
-    placeholders for cited documents not in the corpus), key terms, units and regions."""
+    placeholders for cited documents not in the corpus), key terms, units and regions.
+
+    ``mentions=False`` adds the term nodes but not their ``mentions`` edges, most of a large
+    graph's edges and memory: :func:`graph_edges` gives them in their place, from
+    ``Mentions(terms)``, to whatever reads every edge (the graph files), and
+    :func:`xref.coverage` reads the orphans' key terms from it too."""
     g = nx.MultiDiGraph()
     gz = gazetteer()
     titles = {}
@@ -201,7 +216,7 @@ def build_graph(
             )
 
     if terms is not None:
-        _attach(g, terms, "term", "mentions", {"weight": "weight", "found_by": "source"}, node_of)
+        _attach(g, terms, "term", "mentions" if mentions else None, MENTIONS, node_of)
     if units is not None:
         _attach(g, units, "unit", "responsible", {"role": "role"}, node_of)
     return g
@@ -211,27 +226,85 @@ def _attach(
     g: nx.MultiDiGraph,
     frame: pd.DataFrame,
     kind: str,
-    edge: str,
+    edge: str | None,
     columns: dict[str, str],
     node_of: Callable[[str, str], str],
 ) -> None:
     """Nodes of ``kind`` named by the ``kind`` column of ``frame``, linked from their items
     (``node_of(doc_id, item_id)``: the item's node) by edges whose attributes are the
-    ``columns`` (attribute name -> column)."""
+    ``columns`` (attribute name -> column); with ``edge=None`` the nodes alone, in the same
+    order (an item not in the graph still becomes a node, where its edge would add it)."""
     nodes: dict[str, str] = {}
     names = tuple(columns)
-    values = (frame[c].tolist() for c in ("doc_id", "item_id", kind, *columns.values()))
-    for doc_id, item_id, name, *attrs in zip(*values, strict=True):
+    wanted = ("doc_id", "item_id", kind, *(columns.values() if edge else ()))
+    for doc_id, item_id, name, *attrs in zip(*(frame[c].tolist() for c in wanted), strict=True):
         if (node := nodes.get(name)) is None:
-            node = nodes[name] = f"{kind}:{_hash(name)}"
+            node = nodes[name] = _named(kind, name)
             g.add_node(node, type=kind, label=name)
-        g.add_edge(
-            node_of(doc_id, item_id),
-            node,
-            key=edge,
-            type=edge,
-            **dict(zip(names, attrs, strict=True)),
-        )
+        item = node_of(doc_id, item_id)
+        if edge is None:
+            if item not in g:
+                g.add_node(item)
+            continue
+        g.add_edge(item, node, key=edge, type=edge, **dict(zip(names, attrs, strict=True)))
+
+
+def graph_edges(
+    graph: nx.MultiDiGraph, mentions: Mentions | None = None
+) -> Iterator[tuple[str, str, str, dict]]:
+    """``graph.edges(keys=True, data=True)``, read from the adjacency. With ``mentions``,
+    for a graph built with ``mentions=False``: the edges of the graph ``mentions=True`` would
+    have built, in its order (an item's ``mentions`` come after its ``contains`` and
+    ``implements`` edges, before its ``responsible`` ones), each made as it is read."""
+    for u, neighbours in graph.adjacency():
+        later = []  # an item's responsible units, after its mentions
+        for v, keyed in neighbours.items():
+            for k, d in keyed.items():
+                if k == "responsible" and mentions is not None:
+                    later.append((u, v, k, d))
+                else:
+                    yield u, v, k, d
+        if mentions is not None:
+            for v, (weight, found_by) in mentions(u).items():
+                yield u, v, "mentions", {"type": "mentions", "weight": weight, "found_by": found_by}
+        yield from later
+
+
+class Mentions:
+    """The ``mentions`` edges of a terms table (:func:`xref.terms_frame`), by item node:
+    ``mentions(node)`` is ``{term node: (weight, found_by)}``, in the order of the table's
+    rows, the last row of a repeated term winning as a repeated edge's attributes do; empty
+    for an item without rows. A few arrays, built once and read by every writer, where the
+    edges themselves would be a dict each."""
+
+    def __init__(self, terms: pd.DataFrame):
+        codes = terms.groupby(["doc_id", "item_id"], sort=False, dropna=False).ngroup()
+        codes = codes.to_numpy()
+        self._order = np.argsort(codes, kind="stable")
+        n = int(codes.max()) + 1 if len(codes) else 0
+        self._bounds = np.searchsorted(codes[self._order], np.arange(n + 1))
+        firsts = self._order[self._bounds[:-1]]
+        docs, items = terms["doc_id"].to_numpy()[firsts], terms["item_id"].to_numpy()[firsts]
+        self._at = {item_node(d, i): g for g, (d, i) in enumerate(zip(docs, items, strict=True))}
+        self._terms, names = pd.factorize(terms["term"])
+        self._term_nodes = [_named("term", name) for name in names]
+        self._sources, sources = pd.factorize(terms["source"])
+        self._source_names = sources.tolist()
+        self._weights = terms["weight"].to_numpy()
+
+    def __call__(self, node: str) -> dict[str, tuple[float, str]]:
+        if (g := self._at.get(node)) is None:
+            return {}
+        rows = self._order[self._bounds[g] : self._bounds[g + 1]]
+        found = {}
+        for t, w, s in zip(
+            self._terms[rows].tolist(),
+            self._weights[rows].tolist(),
+            self._sources[rows].tolist(),
+            strict=True,
+        ):
+            found[self._term_nodes[t]] = (w, self._source_names[s])
+        return found
 
 
 def implementers(graph: nx.MultiDiGraph, task: str) -> set[str]:
