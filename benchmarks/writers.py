@@ -43,12 +43,12 @@ def main(argv: list[str] | None = None) -> None:
         stages = Stages()
         built = cli._pipeline(args, stages)
         graph, mentions = cli._graph(built, stages)
-        cov = cli._coverage(args, graph, mentions, built, stages)
+        cov = cli._coverage(args, graph, mentions, built.facts["targets"], stages)
         folder = Path(out)
         writers = [
             *cli._table_writers(built, folder),
-            *cli._graph_writers(graph, mentions, built, folder),
-            *cli._report_writers(args, built, cov, folder),
+            *cli._graph_writers(graph, mentions, built.date, folder),
+            *cli._report_writers(args, built.links, built.date, cov, folder),
         ]
         print("| writer | seconds | peak rise MB |\n|---|---|---|")
         for writer in writers:

@@ -197,14 +197,12 @@ def _coverage(
     args: argparse.Namespace,
     graph: nx.MultiDiGraph,
     mentions: Mentions,
-    built: _Built,
+    targets: pd.DataFrame,
     stage: Stages,
 ) -> xref.Coverage | None:
     with stage("coverage"):
         try:
-            cov = xref.coverage(
-                graph, args.parent, targets=built.facts["targets"], mentions=mentions
-            )
+            cov = xref.coverage(graph, args.parent, targets=targets, mentions=mentions)
         except ValueError as exc:
             print(f"xref: error: {exc}", file=sys.stderr)
             return None
@@ -213,11 +211,11 @@ def _coverage(
 
 
 def _report_writers(
-    args: argparse.Namespace, built: _Built, cov: xref.Coverage, folder: Path
+    args: argparse.Namespace, links: pd.DataFrame, date: str, cov: xref.Coverage, folder: Path
 ) -> list[Callable]:
     """The coverage outputs, the longest first."""
     title = " · ".join(cov.parents.loc[~cov.parents["missing"], "title"]) or "xref coverage"
-    return report_writers(cov, built.links, folder, date=built.date, title=f"覆盖分析 {title}")
+    return report_writers(cov, links, folder, date=date, title=f"覆盖分析 {title}")
 
 
 def _table_writers(built: _Built, folder: Path) -> list[Callable]:
@@ -240,7 +238,7 @@ def _write_documents(corpus: xref.Corpus, folder: Path) -> None:
 
 
 def _graph_writers(
-    graph: nx.MultiDiGraph, mentions: Mentions, built: _Built, folder: Path
+    graph: nx.MultiDiGraph, mentions: Mentions, date: str, folder: Path
 ) -> list[Callable]:
     """The graph files, the longest first: the worker starts it during coverage, and this
     process joins once the report is written. At 10,000 documents the JSON is the longest
@@ -249,7 +247,7 @@ def _graph_writers(
     return [
         partial(write_json, graph, folder / "graph.json", mentions=mentions),
         partial(write_graphml, graph, folder / "graph.graphml", mentions=mentions),
-        partial(write_gexf, graph, folder / "graph.gexf", date=built.date, mentions=mentions),
+        partial(write_gexf, graph, folder / "graph.gexf", date=date, mentions=mentions),
     ]
 
 
@@ -270,48 +268,67 @@ def _build(args: argparse.Namespace) -> int:
     with staging(args.out) as folder, ExitStack() as started:
         # Each group of files is written on a forked process from the moment what it reads
         # exists: the tables while the graph is built, the graph files while coverage is
-        # computed and its outputs written; this process takes the graph files not yet
-        # started once the report is written. A fork copies every page a process touches
-        # while another still maps it: the report's worker is gone by then, so each page of
-        # the graph exists at most twice.
-        started.enter_context(background(_table_writers(built, folder), jobs))
-        graph, mentions = _graph(built, stage)
-        writers = _graph_writers(graph, mentions, built, folder)
-        graph_files = started.enter_context(background(writers, jobs))
-        if (cov := _coverage(args, graph, mentions, built, stage)) is None:
+        # computed and its outputs written; this process takes the files not yet started
+        # (the tables once the graph is built, the graph files once the report is written).
+        # A fork copies every page a process touches while another still maps it: the
+        # corpus, items and terms are freed before the graph files' worker forks, and the
+        # report's worker is gone before this process writes graph files.
+        graph, mentions = _graph_beside_tables(built, folder, jobs, stage)
+        links, targets, date = built.links, built.facts["targets"], built.date
+        summary, problems = _summary(args, built, graph), len(built.corpus.problems)
+        del built  # what is left reads the graph, the links and the targets only
+        release()
+        graph_files = started.enter_context(
+            background(_graph_writers(graph, mentions, date, folder), jobs)
+        )
+        if (cov := _coverage(args, graph, mentions, targets, stage)) is None:
             return 2
         with stage("write"):
-            share([], _report_writers(args, built, cov, folder), jobs)
+            share([], _report_writers(args, links, date, cov, folder), jobs)
             graph_files()
             started.close()  # every file is complete, or a writer's error is raised here
         publish(folder, args.out)
     _say_coverage(args, cov)
     if args.timings:
         stage.write(args.timings)
-
-    corpus = built.corpus
-    n_warn = sum(bool(d.warnings) for d in corpus)
-    print(
-        f"xref: {len(corpus)} document(s) loaded from {args.corpus}, "
-        f"{len(corpus.problems)} problem(s), {n_warn} document(s) with warnings, "
-        f"{len(built.items)} items, {len(built.links)} implements links, "
-        f"{graph.number_of_nodes()} graph nodes -> {args.out}/",
-        file=sys.stderr,
-    )
-    if args.strict and corpus.problems:
+    print(summary, file=sys.stderr)
+    if args.strict and problems:
         print("xref: --strict: failing because of the problems above", file=sys.stderr)
         return 1
     return 0
+
+
+def _graph_beside_tables(
+    built: _Built, folder: Path, jobs: int, stage: Stages
+) -> tuple[nx.MultiDiGraph, Mentions]:
+    """The graph, built while a forked process writes the tables; then this process writes
+    the tables not yet started and waits for the rest. Nothing returned holds the tables."""
+    with background(_table_writers(built, folder), jobs) as tables:
+        graph_and_mentions = _graph(built, stage)
+        with stage("tables"):
+            tables()
+    return graph_and_mentions
+
+
+def _summary(args: argparse.Namespace, built: _Built, graph: nx.MultiDiGraph) -> str:
+    corpus = built.corpus
+    n_warn = sum(bool(d.warnings) for d in corpus)
+    return (
+        f"xref: {len(corpus)} document(s) loaded from {args.corpus}, "
+        f"{len(corpus.problems)} problem(s), {n_warn} document(s) with warnings, "
+        f"{len(built.items)} items, {len(built.links)} implements links, "
+        f"{graph.number_of_nodes()} graph nodes -> {args.out}/"
+    )
 
 
 def _report(args: argparse.Namespace) -> int:
     stage = Stages()
     if (built := _pipeline(args, stage)) is None:
         return 2
-    if (cov := _coverage(args, *_graph(built, stage), built, stage)) is None:
+    if (cov := _coverage(args, *_graph(built, stage), built.facts["targets"], stage)) is None:
         return 2
     with stage("write"), staging(args.out) as folder:
-        share([], _report_writers(args, built, cov, folder), _workers(args))
+        share([], _report_writers(args, built.links, built.date, cov, folder), _workers(args))
         publish(folder, args.out)
     _say_coverage(args, cov)
     return 0
