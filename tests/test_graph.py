@@ -24,16 +24,16 @@ from xref.graph import Mentions, graph_edges, implementers, item_node
 matplotlib.use("Agg")
 
 
+def _seeds_graph(corpus, items, links, terms, **options) -> nx.MultiDiGraph:
+    units, citations = xref.units_frame(corpus, items), xref.citations_frame(corpus, items)
+    return xref.build_graph(
+        corpus, items, links, terms=terms, units=units, citations=citations, **options
+    )
+
+
 @pytest.fixture(scope="module")
 def graph(corpus, items, links, terms):
-    return xref.build_graph(
-        corpus,
-        items,
-        links,
-        terms=terms,
-        units=xref.units_frame(corpus, items),
-        citations=xref.citations_frame(corpus, items),
-    )
+    return _seeds_graph(corpus, items, links, terms)
 
 
 def test_schema(graph) -> None:
@@ -212,15 +212,7 @@ def test_json_export_keeps_every_edge_attribute(graph, tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def lean(corpus, items, links, terms):
-    return xref.build_graph(
-        corpus,
-        items,
-        links,
-        terms=terms,
-        units=xref.units_frame(corpus, items),
-        citations=xref.citations_frame(corpus, items),
-        mentions=False,
-    )
+    return _seeds_graph(corpus, items, links, terms, mentions=False)
 
 
 def test_a_graph_without_mentions_edges_writes_the_same_files(
