@@ -284,7 +284,8 @@ class Mentions:
         n = int(codes.max()) + 1 if len(codes) else 0
         self._bounds = np.searchsorted(codes[self._order], np.arange(n + 1))
         firsts = self._order[self._bounds[:-1]]
-        docs, items = terms["doc_id"].to_numpy()[firsts], terms["item_id"].to_numpy()[firsts]
+        # the first row of each item names it: read those rows only, not whole columns
+        docs, items = (terms[c].iloc[firsts].tolist() for c in ("doc_id", "item_id"))
         self._at = {item_node(d, i): g for g, (d, i) in enumerate(zip(docs, items, strict=True))}
         self._terms, names = pd.factorize(terms["term"])
         self._term_nodes = [_named("term", name) for name in names]
