@@ -244,6 +244,14 @@ def test_mentions_edges_come_in_the_full_graphs_order_from_any_terms_table(
     assert list(lean.nodes(data=True)) == list(full.nodes(data=True))
     assert list(graph_edges(lean, Mentions(odd))) == list(full.edges(keys=True, data=True))
     assert list(graph_edges(full)) == list(full.edges(keys=True, data=True))
+    mentions, with_terms = Mentions(odd), 0
+    for node in lean:  # what the writers' scan of attribute types reads: one edge per item
+        sample, whole = mentions.sample(node), mentions(node)
+        assert len(sample) == min(1, len(whole))
+        for term, (weight, source) in sample.items():
+            assert term in whole and type(weight) is float and source == whole[term][1]
+            with_terms += 1
+    assert with_terms > 100
 
 
 def test_coverage_reads_key_terms_from_the_terms_table(graph, lean, terms) -> None:

@@ -76,8 +76,11 @@ def _attribute_types(dicts: Iterable[dict]) -> Iterator[tuple[str, type]]:
 
 
 def _edge_dicts(graph: nx.MultiDiGraph, mentions: Mentions | None) -> Iterator[dict]:
-    """Every edge's attributes, in the order of :func:`~xref.graph.graph_edges`."""
-    return (d for *_, d in graph_edges(graph, mentions))
+    """Every edge's attributes, in the order of :func:`~xref.graph.graph_edges`, for a scan
+    of their names and types (:func:`_attribute_types`): of the ``mentions`` edges, which all
+    have the same ones, one per item (most of a large graph's edges, made only to be
+    skipped)."""
+    return (d for *_, d in graph_edges(graph, None if mentions is None else mentions.sample))
 
 
 def _graphml_keys(

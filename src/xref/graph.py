@@ -250,7 +250,7 @@ def _attach(
 
 
 def graph_edges(
-    graph: nx.MultiDiGraph, mentions: Mentions | None = None
+    graph: nx.MultiDiGraph, mentions: Callable[[str], dict[str, tuple[float, str]]] | None = None
 ) -> Iterator[tuple[str, str, str, dict]]:
     """``graph.edges(keys=True, data=True)``, read from the adjacency. With ``mentions``,
     for a graph built with ``mentions=False``: the edges of the graph ``mentions=True`` would
@@ -306,6 +306,15 @@ class Mentions:
         ):
             found[self._term_nodes[t]] = (w, self._source_names[s])
         return found
+
+    def sample(self, node: str) -> dict[str, tuple[float, str]]:
+        """One of ``self(node)``'s edges (its first row's), or none: for a scan of attribute
+        names and types, which every ``mentions`` edge shares, one per item is enough."""
+        if (g := self._at.get(node)) is None:
+            return {}
+        row = self._order[self._bounds[g]]
+        term, source = self._term_nodes[self._terms[row]], self._source_names[self._sources[row]]
+        return {term: (self._weights[row].item(), source)}
 
 
 def implementers(graph: nx.MultiDiGraph, task: str) -> set[str]:
