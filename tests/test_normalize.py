@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
+import pickle
 import re
+from array import array
 
 import opencc
 import pytest
@@ -11,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import xref
-from xref.normalize import GARBLE_MARK, TONED, normalize
+from xref.normalize import GARBLE_MARK, TONED, Offsets, normalize
 
 
 @pytest.mark.parametrize(
@@ -228,3 +231,27 @@ def test_simplified_seeds_are_unchanged_by_t2s(docs) -> None:
         doc = docs[prefix]
         assert _T2S(doc.text) == doc.text
     assert isinstance(docs["001"], xref.Document)
+
+
+@given(st.lists(st.integers(0, 4), max_size=60))
+def test_offsets_kept_as_runs_read_back_as_the_array(steps: list[int]) -> None:
+    """Runs of +1 with repeats (a replacement longer than what it replaced) and jumps
+    (removed text) in between, as normalisation makes them."""
+    every = array("i", itertools.accumulate(steps))
+    offsets = Offsets(every)
+    assert len(offsets) == len(every)
+    assert list(offsets) == list(every) == [offsets[i] for i in range(len(every))]
+    assert [offsets[-i] for i in range(1, len(every) + 1)] == list(every)[::-1]
+    assert list(pickle.loads(pickle.dumps(offsets))) == list(every)  # dask ships documents
+    with pytest.raises(IndexError):
+        offsets[len(every)]
+
+
+def test_offsets_cost_a_run_per_edit_and_clean_text_is_not_copied(corpus) -> None:
+    n_chars = sum(len(doc.text) for doc in corpus)
+    n_runs = sum(doc.offsets.runs for doc in corpus)
+    assert n_runs < n_chars / 10
+    assert all(doc.text is not doc.raw for doc in corpus)  # every seed is edited
+    raw = "一、加强监管\n（一）推进综合执法。"
+    assert normalize(raw).text is raw
+    assert list(normalize(raw).offsets) == list(range(len(raw)))

@@ -87,3 +87,29 @@ def test_background_errors_reach_the_caller_and_one_worker_runs_tasks_at_the_end
     with pytest.raises(KeyError), background([lambda: order.append("late")], 1):
         raise KeyError("the block failed")
     assert order == ["block", "task"]  # not run for a failed block
+
+
+def test_handed_over_tasks_all_run_on_the_worker_and_this_process_lets_go_of_them(
+    tmp_path: Path,
+) -> None:
+    """The build hands the graph files over, frees its graph and shares out the report:
+    every task of both runs once, and the handed-over ones are no longer held here."""
+    import weakref
+
+    class Task:
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+        def __call__(self) -> None:
+            _slow_touch(tmp_path, self.name)
+
+    tasks = [Task(f"bg{i}") for i in range(3)]
+    held = [weakref.ref(t) for t in tasks]
+    with background(tasks, 2, hand_over=True) as finish:
+        del tasks
+        assert all(ref() is None for ref in held)
+        share([], [partial(_touch, tmp_path, f"any{i}") for i in range(8)], 2)
+        finish()
+        written = {p.name: p.read_text() for p in tmp_path.iterdir()}
+    assert set(written) == {f"bg{i}" for i in range(3)} | {f"any{i}" for i in range(8)}
+    assert str(os.getpid()) not in {written[f"bg{i}"] for i in range(3)}

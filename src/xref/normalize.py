@@ -20,9 +20,12 @@ from __future__ import annotations
 
 import re
 from array import array
-from collections.abc import Callable, Iterable
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
+
+import numpy as np
 
 from xref.resources import chrome_patterns
 from xref.types import Removed
@@ -138,10 +141,47 @@ class Tracked:
         return self.offsets[start], self.offsets[end - 1] + 1
 
 
+class Offsets(Sequence[int]):
+    """``offsets[i]``, the raw offset of normalised character ``i``, kept as runs of
+    consecutive offsets: a run starts at each edit, so a document costs a few bytes per edit
+    instead of four per character (the five seeds: 1,664 runs for 50,263 characters)."""
+
+    __slots__ = ("_n", "_starts", "_values")
+
+    def __init__(self, offsets: array) -> None:
+        every = np.frombuffer(offsets, dtype=np.int32) if len(offsets) else np.empty(0, np.int32)
+        starts = np.flatnonzero(np.diff(every, prepend=-2) != 1)  # the first always starts one
+        self._n = len(every)
+        self._starts = array("i", starts.astype(np.int32).tobytes())
+        self._values = array("i", every[starts].tobytes())
+
+    def __len__(self) -> int:
+        return self._n
+
+    @property
+    def runs(self) -> int:
+        return len(self._starts)
+
+    def __getitem__(self, i: int) -> int:  # type: ignore[override]
+        if i < 0:
+            i += self._n
+        if not 0 <= i < self._n:
+            raise IndexError("offset index out of range")
+        run = bisect_right(self._starts, i) - 1
+        return self._values[run] + i - self._starts[run]
+
+    def __iter__(self) -> Iterator[int]:
+        if not self._n:
+            return
+        ends = [*self._starts[1:], self._n]
+        for start, end, value in zip(self._starts, ends, self._values, strict=True):
+            yield from range(value, value + end - start)
+
+
 @dataclass(frozen=True)
 class Normalized:
     text: str
-    offsets: array
+    offsets: Offsets
     removed: tuple[Removed, ...]
 
 
@@ -272,7 +312,8 @@ def normalize(raw: str) -> Normalized:
     t = t.sub(_BLANK_RUN, "\n\n")
     t = t.sub(re.compile(r"^\n+|\n+$"), "")
     removed.sort(key=lambda r: r.raw_start)
-    return Normalized(t.text, t.offsets, tuple(removed))
+    # a text that needed no change is the raw text itself, not a second copy
+    return Normalized(raw if t.text == raw else t.text, Offsets(t.offsets), tuple(removed))
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -36,6 +36,11 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+def forks(workers: int) -> bool:
+    """Whether work spread over ``workers`` processes goes to forked ones (else: here)."""
+    return workers > 1 and can_fork()
+
+
 def _single_threaded() -> None:
     # a worker per core already: BLAS threads on top would spin against the other workers
     # (measured: linking 1,000 documents took 15 s on 2 workers, 6 s with this, 9 s serially)
@@ -83,7 +88,7 @@ def _pool(fn: Callable, jobs: Sequence, workers: int) -> Iterator[ProcessPoolExe
 def fork_map(fn: Callable, jobs: Sequence, workers: int, *, cost: Callable | None = None) -> list:
     """``[fn(job) for job in jobs]`` on ``workers`` forked processes. ``cost(job)`` orders
     the work largest first, so that one long job does not start last."""
-    if workers <= 1 or len(jobs) <= 1 or not can_fork():
+    if not forks(workers) or len(jobs) <= 1:
         return list(map(fn, jobs))
     order = sorted(range(len(jobs)), key=lambda i: -cost(jobs[i])) if cost else range(len(jobs))
     with _pool(fn, jobs, min(workers, len(jobs))) as pool:
@@ -96,7 +101,7 @@ def share(here: list[Callable[[], Any]], anywhere: list[Callable[[], Any]], work
     first, this one once its own tasks are done or one of ``workers - 1`` forked ones. Tasks
     are taken in order, so list the longest first. What reads most of this process's memory
     belongs ``here``: a forked process copies every page it touches."""
-    if workers <= 1 or not can_fork():
+    if not forks(workers):
         for task in [*here, *anywhere]:
             task()
         return
@@ -126,19 +131,29 @@ def _take_in_turn(tasks: Sequence[Callable[[], Any]], taken: Any) -> None:
 
 
 @contextmanager
-def background(tasks: list[Callable[[], Any]], workers: int) -> Iterator[Callable[[], None]]:
+def background(
+    tasks: list[Callable[[], Any]], workers: int, *, hand_over: bool = False
+) -> Iterator[Callable[[], None]]:
     """Run ``tasks``, in turn, on a forked process while the block runs. The block gets
     ``finish``: this process takes the tasks not yet started, waits for the worker and raises
     the first error a task raised; leaving the block calls it (if the block fails, it only
     waits). The worker sees this process's memory as it is on entering: start tasks as soon
-    as what they read exists. With one worker, or without fork, ``finish`` runs them all."""
-    if workers <= 1 or not can_fork() or not tasks:
+    as what they read exists. With one worker, or without fork, ``finish`` runs them all.
+
+    ``hand_over``: the worker runs every task and this process drops its references to them
+    once it has forked, so that what only the tasks read can be freed here (the worker keeps
+    its own copy); ``finish`` only waits."""
+    if not forks(workers) or not tasks:
         run_here = partial(_take_in_turn, tasks, multiprocessing.Value("i", 0))
         yield run_here
         run_here()
         return
     context = multiprocessing.get_context("fork")
-    take_all = partial(_take_in_turn, tasks, context.Value("i", 0))
+    # The worker finds its tasks in a list this process empties once the worker has them.
+    # The counter stays here: freed, its shared memory would be the next counter made here.
+    taken = context.Value("i", 0)
+    handed = [partial(_take_in_turn, tasks, taken)]
+    del tasks
     receive, send = context.Pipe(duplex=False)
     outcome: list[BaseException | None] = []  # the worker's error or None, once it is known
 
@@ -154,16 +169,19 @@ def background(tasks: list[Callable[[], Any]], workers: int) -> Iterator[Callabl
 
     def finish() -> None:
         try:
-            take_all()
+            for take_all in handed:
+                take_all()
         finally:  # waited for even when a task here failed
             error = wait()
         if error is not None:
             raise error
 
     with _frozen():
-        process = context.Process(target=_run_tasks, args=(take_all, send), daemon=True)
+        process = context.Process(target=_run_tasks, args=(handed, send), daemon=True)
         process.start()
         send.close()
+        if hand_over:
+            handed.clear()
         try:
             yield finish
         except BaseException:
@@ -172,11 +190,12 @@ def background(tasks: list[Callable[[], Any]], workers: int) -> Iterator[Callabl
         finish()
 
 
-def _run_tasks(take_all: Callable[[], None], send: Any) -> None:
+def _run_tasks(handed: list[Callable[[], None]], send: Any) -> None:
     """A background worker: its share of the tasks, then None, or the error that stopped
     them, sent back."""
     try:
-        take_all()
+        for take_all in handed:
+            take_all()
     except BaseException as exc:
         try:
             send.send(exc)
