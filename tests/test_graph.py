@@ -197,6 +197,42 @@ def test_json_is_networkx_node_link_data_in_any_chunking(
         assert (tmp_path / "g.json").read_text("utf-8") == expected
 
 
+def test_json_writes_mentions_edges_as_the_encoder_would(tmp_path: Path) -> None:
+    """``mentions`` edges are written from a template: escapes, odd floats and anything the
+    template does not cover (an int or NaN weight, a numpy float, another attribute) come
+    out as ``json.dumps`` writes them."""
+    import numpy as np
+
+    g = nx.MultiDiGraph()
+    odd = {
+        'term:引号"与\\反斜杠': 0.5,
+        "term:换行\n制表\t\x01": -0.0,
+        "term:小": 1e-05,
+        "term:整数": 1,
+        "term:非数": float("nan"),
+        "term:numpy": np.float64(0.25),
+    }
+    for n, (term, weight) in enumerate(odd.items()):
+        g.add_edge(
+            "item:甲", term, key="mentions", type="mentions", weight=weight, found_by='tf"idf'
+        )
+        g.add_edge(
+            f"item:{n}", term, key="mentions", type="mentions", weight=0.1, found_by="quoted"
+        )
+    g.add_edge(
+        "item:乙", "term:小", key="mentions", type="mentions", weight=0.3, found_by="x", extra=1
+    )
+    g.add_edge("item:乙", "term:小", key="contains", type="contains")
+    write_json(g, tmp_path / "g.json")
+    expected = json.dumps(
+        nx.node_link_data(g, edges="links"),
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    assert (tmp_path / "g.json").read_text("utf-8") == expected
+
+
 def test_json_export_keeps_every_edge_attribute(graph, tmp_path: Path) -> None:
     """Node-link JSON names an edge's ends ``source`` and ``target``: no attribute may share
     those names, or the export silently drops it."""
