@@ -89,11 +89,11 @@ def test_background_errors_reach_the_caller_and_one_worker_runs_tasks_at_the_end
     assert order == ["block", "task"]  # not run for a failed block
 
 
-def test_handed_over_tasks_all_run_on_the_worker_and_this_process_lets_go_of_them(
+def test_handed_over_tasks_run_on_the_worker_alone_then_both_take_the_rest(
     tmp_path: Path,
 ) -> None:
-    """The build hands the graph files over, frees its graph and shares out the report:
-    every task of both runs once, and the handed-over ones are no longer held here."""
+    """How the build writes: the graph files handed over to the worker (this process frees
+    the graph), then the report taken by whichever process is free, each task once."""
     import weakref
 
     class Task:
@@ -105,11 +105,25 @@ def test_handed_over_tasks_all_run_on_the_worker_and_this_process_lets_go_of_the
 
     tasks = [Task(f"bg{i}") for i in range(3)]
     held = [weakref.ref(t) for t in tasks]
-    with background(tasks, 2, hand_over=True) as finish:
+    then = [partial(_touch, tmp_path, f"then{i}") for i in range(8)]
+    with background(tasks, 2, hand_over=True, then=then) as finish:
         del tasks
-        assert all(ref() is None for ref in held)
+        assert all(ref() is None for ref in held)  # nothing here keeps them alive
+        # a counter made here while the worker runs is not the worker's
         share([], [partial(_touch, tmp_path, f"any{i}") for i in range(8)], 2)
         finish()
         written = {p.name: p.read_text() for p in tmp_path.iterdir()}
-    assert set(written) == {f"bg{i}" for i in range(3)} | {f"any{i}" for i in range(8)}
+    expected = {f"bg{i}" for i in range(3)} | {f"{w}{i}" for w in ("then", "any") for i in range(8)}
+    assert set(written) == expected
     assert str(os.getpid()) not in {written[f"bg{i}"] for i in range(3)}
+    assert str(os.getpid()) in {written[f"then{i}"] for i in range(8)}
+
+
+def test_with_one_process_handed_over_tasks_run_here_first(tmp_path: Path) -> None:
+    order: list[str] = []
+    with background(
+        [lambda: order.append("task")], 1, hand_over=True, then=[lambda: order.append("then")]
+    ) as finish:
+        order.append("block")
+        finish()
+    assert order == ["block", "task", "then"]

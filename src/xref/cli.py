@@ -240,10 +240,8 @@ def _write_documents(corpus: xref.Corpus, folder: Path) -> None:
 def _graph_writers(
     graph: nx.MultiDiGraph, mentions: Mentions, date: str, folder: Path
 ) -> list[Callable]:
-    """The graph files, written in turn by one forked worker from the start of coverage on.
-    It holds the only copy of the graph once this process has computed coverage: with this
-    process writing graph files too, both held one, the 10,000 documents' build peaked at
-    4,048-4,165 MB over all processes, with the worker alone at 3,938 MB."""
+    """The graph files, written in turn by one forked worker, the only process that holds
+    the graph while they are written."""
     return [
         partial(write_json, graph, folder / "graph.json", mentions=mentions),
         partial(write_graphml, graph, folder / "graph.graphml", mentions=mentions),
@@ -266,30 +264,34 @@ def _build(args: argparse.Namespace) -> int:
         return 2
     jobs = _workers(args)
     with staging(args.out) as folder, ExitStack() as started:
-        # Each group of files is written on a forked process from the moment what it reads
-        # exists: the tables while the graph is built (this process takes those not yet
-        # started once the graph is built), the graph files while coverage is computed and
-        # the report written here. A fork copies every page a process touches while another
-        # still maps it: the corpus, items and terms are freed before the graph files' worker
-        # forks, and this process frees its graph once coverage is computed, so that the
-        # graph is not held twice while both processes write.
+        # The tables are written on a forked process while the graph is built (this process
+        # takes those not yet started once the graph is built); once coverage is computed,
+        # one forked process writes the graph files, then shares out the report with this
+        # one. A fork copies every page a process touches while another still maps it: the
+        # corpus, items and terms are freed before coverage, and this process frees its
+        # graph as soon as the graph files' worker has forked, so that the graph is held
+        # once and at most two processes run.
         graph, mentions = _graph_beside_tables(built, folder, jobs, stage)
         links, targets, date = built.links, built.facts["targets"], built.date
         summary, problems = _summary(args, built, graph), len(built.corpus.problems)
         del built  # what is left reads the graph, the links and the targets only
         release()
-        graph_files = started.enter_context(
-            background(_graph_writers(graph, mentions, date, folder), jobs, hand_over=True)
-        )
         if (cov := _coverage(args, graph, mentions, targets, stage)) is None:
             return 2
-        if forks(jobs):
-            graph.clear()  # the worker writes from its own copy
-        del graph, mentions
-        release()
         with stage("write"):
-            share([], _report_writers(args, links, date, cov, folder), jobs)
-            graph_files()
+            files = started.enter_context(
+                background(
+                    _graph_writers(graph, mentions, date, folder),
+                    jobs,
+                    hand_over=True,
+                    then=_report_writers(args, links, date, cov, folder),
+                )
+            )
+            if forks(jobs):
+                graph.clear()  # the worker writes from its own copy
+            del graph, mentions
+            release()
+            files()
             started.close()  # every file is complete, or a writer's error is raised here
         publish(folder, args.out)
     _say_coverage(args, cov)

@@ -132,27 +132,36 @@ def _take_in_turn(tasks: Sequence[Callable[[], Any]], taken: Any) -> None:
 
 @contextmanager
 def background(
-    tasks: list[Callable[[], Any]], workers: int, *, hand_over: bool = False
+    tasks: list[Callable[[], Any]],
+    workers: int,
+    *,
+    hand_over: bool = False,
+    then: Sequence[Callable[[], Any]] = (),
 ) -> Iterator[Callable[[], None]]:
-    """Run ``tasks``, in turn, on a forked process while the block runs. The block gets
-    ``finish``: this process takes the tasks not yet started, waits for the worker and raises
-    the first error a task raised; leaving the block calls it (if the block fails, it only
-    waits). The worker sees this process's memory as it is on entering: start tasks as soon
-    as what they read exists. With one worker, or without fork, ``finish`` runs them all.
+    """Run ``tasks``, in turn, on a forked process while the block runs, then ``then``
+    there and here, each task once. The block gets ``finish``: this process takes the
+    tasks not yet started, waits for the worker and raises the first error a task raised;
+    leaving the block calls it (if the block fails, it only waits). The worker sees this
+    process's memory as it is on entering: start tasks as soon as what they read exists.
+    With one worker, or without fork, ``finish`` runs them all.
 
-    ``hand_over``: the worker runs every task and this process drops its references to them
-    once it has forked, so that what only the tasks read can be freed here (the worker keeps
-    its own copy); ``finish`` only waits."""
+    ``hand_over``: ``tasks`` are the worker's alone, and this process drops its references
+    to them once it has forked, so that what only they read can be freed here (the worker
+    keeps its own copy); ``finish`` takes only ``then``."""
     if not forks(workers) or not tasks:
-        run_here = partial(_take_in_turn, tasks, multiprocessing.Value("i", 0))
-        yield run_here
-        run_here()
+        run_here = [
+            partial(_take_in_turn, tasks, multiprocessing.Value("i", 0)),
+            partial(_take_in_turn, then, multiprocessing.Value("i", 0)),
+        ]
+        yield lambda: _run_all(run_here)
+        _run_all(run_here)
         return
     context = multiprocessing.get_context("fork")
     # The worker finds its tasks in a list this process empties once the worker has them.
-    # The counter stays here: freed, its shared memory would be the next counter made here.
-    taken = context.Value("i", 0)
-    handed = [partial(_take_in_turn, tasks, taken)]
+    # The counters stay here: freed, their shared memory would be the next counter made here.
+    counters = (context.Value("i", 0), context.Value("i", 0))
+    handed = [partial(_take_in_turn, tasks, counters[0]), partial(_take_in_turn, then, counters[1])]
+    here = handed[1:] if hand_over else list(handed)
     del tasks
     receive, send = context.Pipe(duplex=False)
     outcome: list[BaseException | None] = []  # the worker's error or None, once it is known
@@ -169,8 +178,7 @@ def background(
 
     def finish() -> None:
         try:
-            for take_all in handed:
-                take_all()
+            _run_all(here)
         finally:  # waited for even when a task here failed
             error = wait()
         if error is not None:
@@ -190,12 +198,16 @@ def background(
         finish()
 
 
+def _run_all(takers: list[Callable[[], None]]) -> None:
+    for take_all in takers:
+        take_all()
+
+
 def _run_tasks(handed: list[Callable[[], None]], send: Any) -> None:
     """A background worker: its share of the tasks, then None, or the error that stopped
     them, sent back."""
     try:
-        for take_all in handed:
-            take_all()
+        _run_all(handed)
     except BaseException as exc:
         try:
             send.send(exc)
