@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from xref.frames import records
+from xref.frames import records, share_strings
 from xref.segment import Segmenter
 from xref.structure import parse
 from xref.terms import item_terms, terms_by_item
@@ -64,7 +64,8 @@ def extract(corpus: Corpus, *, segmenter: Segmenter | None = None, jobs: int = 1
     items["actions"] = [";".join(actions[k]) for k in keys]
     per_item = terms_by_item(terms)
     items["terms"] = [";".join(per_item.get(k, ())) for k in keys]
-    return items
+    # ids, labels and kinds recur from document to document, as do the joined words
+    return share_strings(items, ["item_id", "label", "kind", "actions", "terms"])
 
 
 def outline(items: pd.DataFrame, doc_id: str, *, max_depth: int = 3) -> str:

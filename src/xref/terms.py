@@ -19,7 +19,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from xref.cache import TokenCache
-from xref.frames import records
+from xref.frames import records, share_strings
 from xref.gazetteer import place_names
 from xref.parallel import fork_map
 from xref.resources import word_set
@@ -188,7 +188,8 @@ def _item_terms(
     for part_rows, part_actions in fork_map(part_terms, parts, jobs):
         rows += part_rows
         actions.update(part_actions)
-    return pd.DataFrame(rows, columns=list(TERM_COLUMNS)), actions
+    frame = pd.DataFrame(rows, columns=list(TERM_COLUMNS))
+    return share_strings(frame, ["doc_id", "item_id", "term", "source"]), actions
 
 
 def terms_by_item(terms: pd.DataFrame) -> dict[tuple[str, str], list[str]]:
