@@ -229,3 +229,19 @@ def test_write_report_writes_what_the_command_shares_out(cov, links, tmp_path: P
     assert {"report.html", "coverage.xlsx", "heatmap.png", "gaps.csv"} <= set(names)
     for name in names:
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+
+
+def test_the_report_reads_only_the_links_of_the_plans_it_details(cov, links, tmp_path) -> None:
+    """Links elsewhere (here, copies pointing into a document no plan of the report is
+    about) change nothing in the page or the workbook, and the writers do not hold them."""
+    from xref.report import report_links, write_xlsx
+
+    elsewhere = links.assign(source_doc="elsewhere", target_doc="elsewhere_plan")
+    every = pd.concat([links, elsewhere], ignore_index=True)
+    kept = report_links(cov, every)
+    assert len(links) > 0 and not kept["target_doc"].eq("elsewhere_plan").any()
+    assert len(kept) == len(report_links(cov, links))
+    assert render_html(cov, every, heatmap=b"png") == render_html(cov, kept, heatmap=b"png")
+    write_xlsx(cov, every, tmp_path / "every.xlsx", date="2024-01-01")
+    write_xlsx(cov, kept, tmp_path / "kept.xlsx", date="2024-01-01")
+    assert (tmp_path / "every.xlsx").read_bytes() == (tmp_path / "kept.xlsx").read_bytes()

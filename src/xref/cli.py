@@ -206,7 +206,6 @@ def _coverage(
         except ValueError as exc:
             print(f"xref: error: {exc}", file=sys.stderr)
             return None
-        release()  # the writers fork next: they inherit no freed pages
         return cov
 
 
@@ -279,12 +278,17 @@ def _build(args: argparse.Namespace) -> int:
         if (cov := _coverage(args, graph, mentions, targets, stage)) is None:
             return 2
         with stage("write"):
+            # freed before the fork, or the worker would keep them: the report's writers
+            # hold the links they read, and nothing reads the targets any more
+            report = _report_writers(args, links, date, cov, folder)
+            del links, targets
+            release()
             files = started.enter_context(
                 background(
                     _graph_writers(graph, mentions, date, folder),
                     jobs,
                     hand_over=True,
-                    then=_report_writers(args, links, date, cov, folder),
+                    then=report,
                 )
             )
             if forks(jobs):
@@ -334,7 +338,10 @@ def _report(args: argparse.Namespace) -> int:
     if (cov := _coverage(args, *_graph(built, stage), built.facts["targets"], stage)) is None:
         return 2
     with stage("write"), staging(args.out) as folder:
-        share([], _report_writers(args, built.links, built.date, cov, folder), _workers(args))
+        report = _report_writers(args, built.links, built.date, cov, folder)
+        del built  # the writers hold what they read
+        release()  # the writers fork next: they inherit no freed pages
+        share([], report, _workers(args))
         publish(folder, args.out)
     _say_coverage(args, cov)
     return 0

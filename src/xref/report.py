@@ -150,6 +150,25 @@ def detailed_plans(cov: Coverage) -> pd.DataFrame:
     return _loaded_plans(cov).head(MAX_PANELS)
 
 
+def _on_chains(cov: Coverage, links: pd.DataFrame) -> pd.Series:
+    """Which links end on the chains of the plans the page details: their cards are shown."""
+    shown = set(detailed_plans(cov)["parent_doc"])
+    via = cov.rollup.loc[cov.rollup["parent_doc"].isin(shown), "via_doc"]
+    return links["target_doc"].isin(shown | set(via))
+
+
+def _around_plans(cov: Coverage, links: pd.DataFrame) -> pd.Series:
+    """Which links start in a document below a plan the workbook details, or end in it."""
+    chosen = set(detailed_plans(cov)["parent_doc"])
+    below = set(cov.matrix.loc[cov.matrix["parent_doc"].isin(chosen), "child_doc"])
+    return links["source_doc"].isin(below) | links["target_doc"].isin(chosen)
+
+
+def report_links(cov: Coverage, links: pd.DataFrame) -> pd.DataFrame:
+    """The links the page and the workbook read, out of every link of the build."""
+    return links[_on_chains(cov, links) | _around_plans(cov, links)]
+
+
 def render_html(
     cov: Coverage,
     links: pd.DataFrame,
@@ -168,9 +187,7 @@ def render_html(
     image = base64.b64encode(heatmap).decode("ascii")
     # the cards of the links on the detailed plans' chains: indexing every link of a province
     # would make this page's worker copy them all (a fork copies what it touches)
-    shown = set(detailed_plans(cov)["parent_doc"])
-    via = cov.rollup.loc[cov.rollup["parent_doc"].isin(shown), "via_doc"]
-    on_chains = links[links["target_doc"].isin(shown | set(via))]
+    on_chains = links[_on_chains(cov, links)]
     by_pair = {
         (r.source_doc, r.source_id, r.target_doc, r.target_id): r for r in records(on_chains)
     }
@@ -277,14 +294,10 @@ def write_xlsx(cov: Coverage, links: pd.DataFrame, path: str | Path, *, date: st
         return frame[frame["parent_doc"].isin(chosen)]
 
     matrix = detailed(cov.matrix)
-    below = set(matrix["child_doc"])
     sheets = {  # sheet: (rows, the CSV file holding all of them)
         "gaps": (detailed(cov.gaps), "gaps.csv"),
         "orphans": (detailed(cov.orphans), "orphans.csv"),
-        "links": (
-            links[links["source_doc"].isin(below) | links["target_doc"].isin(chosen)],
-            "links.csv",
-        ),
+        "links": (links[_around_plans(cov, links)], "links.csv"),
         "coverage": (matrix, "coverage.csv"),
         "tasks": (detailed(cov.tasks), "task_coverage.csv"),
         "targets": (detailed(cov.targets), "targets_compared.csv"),
@@ -344,8 +357,10 @@ def report_writers(
 ) -> list[Callable[[], list[Path]]]:
     """The coverage outputs as independent writers, longest first, each returning the paths
     it wrote: the workbook, the page with its heatmap, each detailed plan's figures, each
-    table. :func:`write_report` runs them in turn; the CLI shares them among processes."""
+    table. :func:`write_report` runs them in turn; the CLI shares them among processes.
+    The writers hold only the links they read (:func:`report_links`)."""
     out = Path(out)
+    links = report_links(cov, links)
     tables = {
         "coverage.csv": cov.matrix,
         "coverage_years.csv": cov.years,
