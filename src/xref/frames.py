@@ -28,7 +28,7 @@ def records(frame: pd.DataFrame) -> Iterator[tuple]:
 
 
 def share_strings(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """``frame`` with each of ``columns`` holding one string object per distinct value.
+    """``frame``, changed in place: each of ``columns`` holds one string object per value.
     Rows made in forked workers come back each with its own copy of every string: the terms
     of 10,000 documents repeat a few thousand words about 3 million times."""
     for column in columns:
