@@ -31,7 +31,8 @@ from xref.link import STRONG_GRADES, LinkConfig, select
 
 GOLD_COLUMNS = ("child_doc", "child_anchor", "parent_doc", "parent_anchor", "relation", "note")
 RELATIONS = ("primary", "acceptable", "none")
-PAIR_COLUMNS = ("child_doc", "child_id", "parent_doc", "parent_id")
+# a miss or a false link, and why
+LISTED_COLUMNS = ("child_doc", "child_id", "parent_doc", "parent_id", "score", "rank", "evidence")
 
 
 class GoldError(ValueError):
@@ -223,8 +224,8 @@ def evaluate(
         )
     return Evaluation(
         pd.DataFrame(summary),
-        pd.DataFrame(misses, columns=[*PAIR_COLUMNS, "score", "rank", "evidence"]),
-        pd.DataFrame(false_links, columns=[*PAIR_COLUMNS, "score", "rank", "evidence"]),
+        pd.DataFrame(misses, columns=list(LISTED_COLUMNS)),
+        pd.DataFrame(false_links, columns=list(LISTED_COLUMNS)),
         pd.DataFrame([_task_row(*t) for t in tasks]),
     )
 
@@ -234,8 +235,7 @@ def _task_row(
 ) -> dict:
     """Precision and recall over tasks: ``found`` the predicted, ``wanted`` the primary and
     ``fine`` the primary or acceptable ones."""
-    precision = len(found & fine) / len(found) if found else 0.0
-    recall = len(found & wanted) / len(wanted) if wanted else 0.0
+    precision, recall = _precision_recall(found, wanted, fine)
     return {
         "child_doc": child_doc,
         "parent_doc": parent_doc,

@@ -294,9 +294,20 @@ class Mentions:
         self._weights = terms["weight"].to_numpy()
 
     def __call__(self, node: str) -> dict[str, tuple[float, str]]:
+        return self._edges(self._rows(node))
+
+    def sample(self, node: str) -> dict[str, tuple[float, str]]:
+        """One of ``self(node)``'s edges (its first row's), or none: for a scan of attribute
+        names and types, which every ``mentions`` edge shares, one per item is enough."""
+        return self._edges(self._rows(node)[:1])
+
+    def _rows(self, node: str) -> np.ndarray:
+        """The item's rows of the terms table, in order; none for an item without."""
         if (g := self._at.get(node)) is None:
-            return {}
-        rows = self._order[self._bounds[g] : self._bounds[g + 1]]
+            return self._order[:0]
+        return self._order[self._bounds[g] : self._bounds[g + 1]]
+
+    def _edges(self, rows: np.ndarray) -> dict[str, tuple[float, str]]:
         found = {}
         for t, w, s in zip(
             self._terms[rows].tolist(),
@@ -306,15 +317,6 @@ class Mentions:
         ):
             found[self._term_nodes[t]] = (w, self._source_names[s])
         return found
-
-    def sample(self, node: str) -> dict[str, tuple[float, str]]:
-        """One of ``self(node)``'s edges (its first row's), or none: for a scan of attribute
-        names and types, which every ``mentions`` edge shares, one per item is enough."""
-        if (g := self._at.get(node)) is None:
-            return {}
-        row = self._order[self._bounds[g]]
-        term, source = self._term_nodes[self._terms[row]], self._source_names[self._sources[row]]
-        return {term: (self._weights[row].item(), source)}
 
 
 def implementers(graph: nx.MultiDiGraph, task: str) -> set[str]:

@@ -149,7 +149,7 @@ class Offsets(Sequence[int]):
     __slots__ = ("_n", "_starts", "_values")
 
     def __init__(self, offsets: array) -> None:
-        every = np.frombuffer(offsets, dtype=np.int32) if len(offsets) else np.empty(0, np.int32)
+        every = np.frombuffer(offsets, dtype=np.int32)
         starts = np.flatnonzero(np.diff(every, prepend=-2) != 1)  # the first always starts one
         self._n = len(every)
         self._starts = array("i", starts.astype(np.int32).tobytes())
