@@ -107,6 +107,7 @@ def test_handed_over_tasks_run_on_the_worker_alone_then_both_take_the_rest(
     held = [weakref.ref(t) for t in tasks]
     then = [partial(_touch, tmp_path, f"then{i}") for i in range(8)]
     with background(tasks, 2, hand_over=True, then=then) as finish:
+        assert finish.forked
         del tasks
         assert all(ref() is None for ref in held)  # nothing here keeps them alive
         # a counter made here while the worker runs is not the worker's
@@ -124,6 +125,7 @@ def test_with_one_process_handed_over_tasks_run_here_first(tmp_path: Path) -> No
     with background(
         [lambda: order.append("task")], 1, hand_over=True, then=[lambda: order.append("then")]
     ) as finish:
+        assert not finish.forked  # the caller keeps what the tasks read: they run here
         order.append("block")
         finish()
     assert order == ["block", "task", "then"]

@@ -35,7 +35,7 @@ from xref.io import publish, staging, write_csv
 from xref.link import BlockJob, LinkConfig, score_pairs, select
 from xref.manifest import ManifestError
 from xref.memory import release
-from xref.parallel import available_cores, background, fork_map, forks, share
+from xref.parallel import available_cores, background, fork_map, share
 from xref.report import report_writers
 from xref.segment import BACKENDS
 from xref.timing import Stages
@@ -291,7 +291,7 @@ def _build(args: argparse.Namespace) -> int:
                     then=report,
                 )
             )
-            if forks(jobs):
+            if files.forked:
                 graph.clear()  # the worker writes from its own copy
             del graph, mentions
             release()

@@ -130,6 +130,20 @@ def _take_in_turn(tasks: Sequence[Callable[[], Any]], taken: Any) -> None:
         tasks[i]()
 
 
+class Finish:
+    """What a :func:`background` block gets: call it to finish the tasks; ``forked`` says
+    whether they went to a forked process (if not, calling it runs them here)."""
+
+    __slots__ = ("_finish", "forked")
+
+    def __init__(self, finish: Callable[[], None], *, forked: bool) -> None:
+        self._finish = finish
+        self.forked = forked
+
+    def __call__(self) -> None:
+        self._finish()
+
+
 @contextmanager
 def background(
     tasks: list[Callable[[], Any]],
@@ -137,13 +151,14 @@ def background(
     *,
     hand_over: bool = False,
     then: Sequence[Callable[[], Any]] = (),
-) -> Iterator[Callable[[], None]]:
+) -> Iterator[Finish]:
     """Run ``tasks``, in turn, on a forked process while the block runs, then ``then``
-    there and here, each task once. The block gets ``finish``: this process takes the
-    tasks not yet started, waits for the worker and raises the first error a task raised;
-    leaving the block calls it (if the block fails, it only waits). The worker sees this
-    process's memory as it is on entering: start tasks as soon as what they read exists.
-    With one worker, or without fork, ``finish`` runs them all.
+    there and here, each task once. The block gets ``finish``, a :class:`Finish`: calling
+    it, this process takes the tasks not yet started, waits for the worker and raises the
+    first error a task raised; leaving the block calls it (if the block fails, it only
+    waits). The worker sees this process's memory as it is on entering: start tasks as soon
+    as what they read exists. With one worker, or without fork, nothing is forked
+    (``finish.forked`` is false) and ``finish`` runs them all.
 
     ``hand_over``: ``tasks`` are the worker's alone, and this process drops its references
     to them once it has forked, so that what only they read can be freed here (the worker
@@ -153,7 +168,7 @@ def background(
             partial(_take_in_turn, tasks, multiprocessing.Value("i", 0)),
             partial(_take_in_turn, then, multiprocessing.Value("i", 0)),
         ]
-        yield lambda: _run_all(run_here)
+        yield Finish(partial(_run_all, run_here), forked=False)
         _run_all(run_here)
         return
     context = multiprocessing.get_context("fork")
@@ -191,7 +206,7 @@ def background(
         if hand_over:
             handed.clear()
         try:
-            yield finish
+            yield Finish(finish, forked=True)
         except BaseException:
             wait()  # its files must not outlive a failed run
             raise
