@@ -12,8 +12,11 @@ import hashlib
 import logging
 import re
 from array import array
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple, overload
+
+import numpy as np
 
 from xref.cache import TokenCache, content_key
 from xref.parallel import fork_map, partitions
@@ -46,6 +49,14 @@ def quoted_terms(text: str) -> list[str]:
         if _QUOTED_OK.fullmatch(term) and len(canonical_term(term)) <= QUOTED_MAX:
             out.append(canonical_term(term))
     return out
+
+
+class _Canonical(dict):
+    """Surface form -> its canonical word, each distinct word one shared string."""
+
+    def __missing__(self, word: str) -> str:
+        self[word] = found = canonical_term(word)
+        return found
 
 
 class Token(NamedTuple):
@@ -138,7 +149,7 @@ class Segmenter:
         ).hexdigest()[:16]
         self._tokenizer = None
         self._memo: dict[str, Tokens] = {}
-        self._canonical: dict[str, str] = {}  # surface form -> its canonical word, shared
+        self._canonical = _Canonical()
         self.results: dict[tuple, object] = {}  # what later stages derived from these tokens
 
     @property
@@ -168,29 +179,29 @@ class Segmenter:
             tok.add_word(word, freq=max(tok.suggest_freq(word), 1000))
         return tok
 
-    def cut(self, text: str) -> list[tuple[str, int, int]]:
-        """``(word, start, end)`` tokens of the backend, with numbers split into runs."""
+    def cut(self, text: str) -> list[str]:
+        """The backend's words, one after the other, with numbers split into runs."""
         if self.backend == "rjieba":
-            words = (w for w, _, _ in self.tokenizer.tokenize(text, "default", True))
-        else:  # jieba's own tokenize is its cut plus offsets, through one more generator
-            words = self.tokenizer.cut(text, HMM=True)
-        out = []
-        s = 0
-        for word in words:
-            e = s + len(word)
-            # isalpha (true of Han words) first: it is cheap, and a digit is not alpha
-            if len(word) > 1 and not word.isalpha() and _DIGIT.search(word):
-                out += [(m.group(0), s + m.start(), s + m.end()) for m in _RUNS.finditer(word)]
-            else:
-                out.append((word, s, e))
-            s = e
-        return out
+            words = self.tokenizer.cut(text, True)
+        else:
+            words = self.tokenizer.lcut(text, HMM=True)
+        # Han words are alpha, and a digit is not: only the other words are looked at, found
+        # by a pass that runs in C
+        alpha = np.fromiter(map(str.isalpha, words), bool, len(words))
+        out: list[str] = []
+        pos = 0
+        for i in np.flatnonzero(~alpha).tolist():
+            if len(word := words[i]) > 1 and _DIGIT.search(word):
+                out += words[pos:i]
+                out += _RUNS.findall(word)  # the runs cover the word: every character is one
+                pos = i + 1
+        return [*out, *words[pos:]] if pos else words
 
     def _key(self, text: str) -> str:
         return content_key(self.fingerprint, text)
 
-    def _base(self, text: str, ends: array | None = None) -> list[tuple[str, int, int]]:
-        """The backend's tokens: from ``ends`` when the text was cut elsewhere, else from the
+    def _base(self, text: str, ends: array | None = None) -> list[str]:
+        """The backend's words: from ``ends`` when the text was cut elsewhere, else from the
         persistent cache when it has them, else cut here (and cached)."""
         if ends is None and self.cache is not None:
             ends = self.cache.get(self._key(text))
@@ -199,8 +210,7 @@ class Segmenter:
             if self.cache is not None:
                 self.cache.put(self._key(text), _ends(base))
             return base
-        starts = [0, *ends[:-1]]
-        return [(text[s:e], s, e) for s, e in zip(starts, ends, strict=True)]
+        return [text[s:e] for s, e in zip([0, *ends[:-1]], ends, strict=True)]
 
     def remember(self, text: str, tokens: Tokens) -> None:
         """Take the tokens of ``text`` segmented elsewhere (by the same vocabulary)."""
@@ -229,7 +239,7 @@ class Segmenter:
                     if base_ends is not None and self.cache is not None:
                         self.cache.put(self._key(text), base_ends)
                     # one string per distinct word again: each part brought its own copies
-                    tokens.words = [canonical.setdefault(w, w) for w in tokens.words]
+                    tokens.words = list(map(canonical.__getitem__, tokens.words))
                     self._memo[text] = tokens
         for text in todo:
             if text not in self._memo:
@@ -252,26 +262,21 @@ class Segmenter:
             cached = self._memo[text] = self._finish(text, self._base(text))
         return cached
 
-    def _finish(self, text: str, base: list[tuple[str, int, int]]) -> Tokens:
-        """The backend's tokens with the corpus's terms laid over them, in canonical form."""
+    def _finish(self, text: str, base: list[str]) -> Tokens:
+        """The backend's words with the corpus's terms laid over them, in canonical form."""
+        ends = _ends(base)
+        starts = array("I", [0]) + ends[:-1] if base else array("I")
         phrases = self._phrases.finditer(text) if self._phrases is not None else ()
         if spans := [m.span() for m in phrases]:
-            base = _overlay(text, base, spans)
-        canonical = self._canonical
-        words = []
-        for word, _, _ in base:
-            if (c := canonical.get(word)) is None:
-                c = canonical[word] = canonical_term(word)
-            words.append(c)
-        return Tokens(
-            words, array("I", [s for _, s, _ in base]), array("I", [e for _, _, e in base])
-        )
+            base, starts, ends = _overlay(text, base, starts, ends, spans)
+        return Tokens(list(map(self._canonical.__getitem__, base)), starts, ends)
 
 
-def _ends(base: list[tuple[str, int, int]]) -> array:
-    """End offsets of base tokens: all a text's base tokens are (each starts where the one
-    before it ends), and what the cache and the workers hand back."""
-    return array("I", [e for _, _, e in base])
+def _ends(words: list[str]) -> array:
+    """End offsets of a text's base words, each starting where the one before it ends: what
+    the cache and the workers hand back."""
+    lengths = np.fromiter(map(len, words), np.uint32, len(words))
+    return array("I", np.cumsum(lengths, dtype=np.uint32).tobytes())
 
 
 def _chars(part: list[tuple[str, array | None]]) -> int:
@@ -279,24 +284,48 @@ def _chars(part: list[tuple[str, array | None]]) -> int:
 
 
 def _overlay(
-    text: str, base: list[tuple[str, int, int]], spans: list[tuple[int, int]]
-) -> list[tuple[str, int, int]]:
-    """``base`` tokens with the phrase ``spans`` laid over them: a phrase is one token, and
-    what sticks out of it of a token it overlaps is a token of its own."""
-    tokens = [(text[s:e], s, e) for s, e in spans]
-    covered = iter(spans)
-    span = next(covered, None)
-    for word, s, e in base:
-        while span is not None and s >= span[1]:
-            span = next(covered, None)
-        if span is not None and s < span[1] and e > span[0]:
-            if s < span[0]:
-                tokens.append((text[s : span[0]], s, span[0]))
-            if e > span[1]:
-                tokens.append((text[span[1] : e], span[1], e))
-            continue
-        tokens.append((word, s, e))
-    return sorted(tokens, key=lambda t: t[1])
+    text: str, words: list[str], starts: array, ends: array, spans: list[tuple[int, int]]
+) -> tuple[list[str], array, array]:
+    """``words`` (from ``starts`` to ``ends``) with the phrase ``spans`` laid over them: a
+    phrase is one token, and what sticks out of it of a word it overlaps is a token of its
+    own. A word is measured against the first span that ends after it starts. Tokens come in
+    order of their starts, a phrase before a piece that starts where it does.
+
+    Only the words a span reaches are looked at, found by bisection: most words are kept as
+    they are, a slice at a time."""
+    kept: tuple[list[str], array, array] = ([], array("I"), array("I"))
+    pos = 0  # the first word not taken yet: those before it start before the last span ends
+    for first, last in spans:
+        hi = bisect_left(starts, last)  # the words from pos to hi start before this span ends
+        reach = bisect_right(ends, first, pos, hi)  # from here, they end inside it
+        _take(kept, (words, starts, ends), pos, reach)
+        for i in range(reach, hi):
+            s, e = starts[i], ends[i]
+            for piece in ((s, first), (last, e)):  # what sticks out, before and after
+                if piece[0] < piece[1]:
+                    _append(kept, text, *piece)
+        pos = hi
+    _take(kept, (words, starts, ends), pos, len(words))
+    out: tuple[list[str], array, array] = ([], array("I"), array("I"))
+    pos = 0
+    for first, last in spans:  # each phrase before the first kept token not before it
+        at = bisect_left(kept[1], first, pos)
+        _take(out, kept, pos, at)
+        _append(out, text, first, last)
+        pos = at
+    _take(out, kept, pos, len(kept[0]))
+    return out
+
+
+def _take(out: tuple[list[str], array, array], source: tuple, start: int, stop: int) -> None:
+    for column, values in zip(out, source, strict=True):
+        column += values[start:stop]
+
+
+def _append(out: tuple[list[str], array, array], text: str, start: int, end: int) -> None:
+    out[0].append(text[start:end])
+    out[1].append(start)
+    out[2].append(end)
 
 
 def trie_pattern(words: Iterable[str]) -> re.Pattern[str] | None:

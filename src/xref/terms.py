@@ -67,10 +67,8 @@ class TokenIndex:
         # each distinct word judged once: words repeat across the corpus
         dictionary = segmenter.dictionary
         distinct = set().union(*(toks.words for toks in self.tokens.values()))
-        verdict = {w: _is_term(w, dictionary) for w in distinct}
-        self._terms = {
-            d: [w if verdict[w] else None for w in toks.words] for d, toks in self.tokens.items()
-        }
+        term_of = {w: w if _is_term(w, dictionary) else None for w in distinct}
+        self._terms = {d: list(map(term_of.__getitem__, t.words)) for d, t in self.tokens.items()}
         # the units a clause names say who, not what: no word of theirs is a term
         self.unit_clauses = {doc.doc_id: unit_clauses(doc.text) for doc in corpus}
         for d, clauses in self.unit_clauses.items():
