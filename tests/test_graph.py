@@ -290,6 +290,33 @@ def test_mentions_edges_come_in_the_full_graphs_order_from_any_terms_table(
     assert with_terms > 100
 
 
+@pytest.mark.parametrize("odd", ["repeated", "escaped", "integer", "nan", "no_source"])
+def test_graph_files_write_any_terms_tables_mentions_as_the_full_graph(
+    corpus, items, links, terms, odd: str, tmp_path: Path
+) -> None:
+    """The writers write an item's ``mentions`` edges from templates when the table is plain
+    (finite float weights, string sources); any other table, edge by edge. Either way the
+    files are the full graph's."""
+    table = terms.copy()
+    first = table.index[5]
+    if odd == "repeated":
+        table = pd.concat([table, table.iloc[[5]].assign(weight=0.5)])
+    elif odd == "escaped":
+        table["source"] = table["source"].replace("tfidf", 'tf"idf<&>\x01\n')
+    elif odd == "integer":
+        table["weight"] = (table["weight"] * 100).round().astype(int)
+    elif odd == "nan":
+        table.loc[first, "weight"] = float("nan")
+    else:
+        table.loc[first, "source"] = None
+    full = _seeds_graph(corpus, items, links, table)
+    lean = _seeds_graph(corpus, items, links, table, mentions=False)
+    for write in (write_graphml, write_gexf, write_json):
+        write(full, tmp_path / "full")
+        write(lean, tmp_path / "lean", mentions=Mentions(table))
+        assert (tmp_path / "lean").read_bytes() == (tmp_path / "full").read_bytes(), write
+
+
 def test_coverage_reads_key_terms_from_the_terms_table(graph, lean, terms) -> None:
     full = xref.coverage(graph, "000")
     table = xref.coverage(lean, "000", mentions=Mentions(terms))

@@ -15,6 +15,11 @@
 
 GraphML is written directly too, byte for byte what networkx's lxml writer gives (a test
 holds them equal) in a third of its time.
+
+Most of a large graph's edges are ``mentions`` (item -> key term). For a graph built without
+them, each writer takes an item's edges as one run (:func:`~xref.graph.edge_runs`) and writes
+them from a template made once per format, per term and per ``found_by``, where an attribute
+dict per edge took more time than the writing.
 """
 
 from __future__ import annotations
@@ -24,13 +29,14 @@ import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache, partial
-from itertools import islice
+from itertools import count, islice
 from json.encoder import encode_basestring
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 
-from xref.graph import Mentions, graph_edges
+from xref.graph import MentionRun, Mentions, edge_runs, graph_edges
 from xref.io import atomic_writer
 
 CHUNK = 4096  # objects per call of the JSON encoder
@@ -148,17 +154,57 @@ def write_graphml(
     kind = "directed" if graph.is_directed() else "undirected"
     head = f'{_GRAPHML_HEAD}{declared}<graph edgedefault="{kind}">{data("graph", graph.graph, "")}'
     ids: dict[object, str] = {}  # node ids and edge keys, escaped once: each recurs often
+
+    def edge(u: object, v: object, key: object, attrs: dict) -> bytes:
+        if key not in ids:
+            ids[key] = escaped(key)
+        ends = f'source="{ids[u]}" target="{ids[v]}" id="{ids[key]}"'
+        return element("edge", ends, edge_data(attrs))
+
+    # a plain run of mentions edges, from parts made once per term and per found_by
+    keyed = by_scope["edge"]
+    after_term = _Memo(
+        lambda term: (
+            f'{ids[term]}" id="mentions">\n  <data key="{keyed["type", str]}">mentions'
+            f'</data>\n  <data key="{keyed["weight", float]}">'
+        )
+    )
+    after_weight = _Memo(
+        lambda found_by: (
+            f'</data>\n  <data key="{keyed["found_by", str]}">'
+            f"{_XML_INVALID.sub('', _graphml_text(found_by))}</data>\n</edge>\n"
+        )
+    )
+
+    def run(item: str, edges: MentionRun) -> bytes:
+        head = f'<edge source="{ids[item]}" target="'
+        return "".join(
+            [
+                f"{head}{after_term[t]}{w!r}{after_weight[f]}"
+                for t, w, f in zip(edges.terms, edges.weights, edges.found_by, strict=True)
+            ]
+        ).encode()
+
     with atomic_writer(path) as fh:
         fh.write(_XML_INVALID.sub("", head).encode())
         for node, attrs in graph.nodes(data=True):
             ids[node] = escaped(node)
             fh.write(element("node", f'id="{ids[node]}"', data("node", attrs)))
-        for u, v, key, attrs in graph_edges(graph, mentions):
-            if key not in ids:
-                ids[key] = escaped(key)
-            ends = f'source="{ids[u]}" target="{ids[v]}" id="{ids[key]}"'
-            fh.write(element("edge", ends, edge_data(attrs)))
+        for u, v, key, attrs in _runs_or_edges(graph, mentions):
+            fh.write(edge(u, v, key, attrs) if v is not None else run(u, attrs))
         fh.write(b"</graph></graphml>")
+
+
+class _Memo(dict):
+    """``memo[key]`` is ``make(key)``, made once."""
+
+    def __init__(self, make: Callable[[Any], str]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, key: object) -> str:
+        self[key] = value = self._make(key)
+        return value
 
 
 def _small_memo(render: Callable[[dict], str]) -> Callable[[dict], str]:
@@ -255,8 +301,33 @@ def write_gexf(
             )
         fh.write(b"</nodes>\n<edges>\n")
         body = _small_memo(partial(_edge_body, edge_keys))
-        for i, (u, v, _, attrs) in enumerate(graph_edges(graph, mentions)):
-            fh.write(f'<edge id="{i}" source="{ids[u]}" target="{ids[v]}"{body(attrs)}'.encode())
+        # a plain run of mentions edges: their attvalues made once per found_by
+        after_weight = _Memo(
+            lambda found_by: (
+                f'<attvalues><attvalue for="{edge_keys["type"][0]}" '
+                f'value="mentions"/><attvalue for="{edge_keys["found_by"][0]}" '
+                f'value="{_xml(found_by)}"/></attvalues></edge>\n'
+            )
+        )
+        i = 0  # the edges' ids: their places in the file
+        for u, v, _, attrs in _runs_or_edges(graph, mentions):
+            if v is not None:
+                fh.write(
+                    f'<edge id="{i}" source="{ids[u]}" target="{ids[v]}"{body(attrs)}'.encode()
+                )
+                i += 1
+                continue
+            head = f'" source="{ids[u]}" target="'
+            edges = zip(count(i), attrs.terms, attrs.weights, attrs.found_by)
+            fh.write(
+                "".join(
+                    [
+                        f'<edge id="{n}{head}{ids[t]}" weight="{w!r}">{after_weight[f]}'
+                        for n, t, w, f in edges
+                    ]
+                ).encode()
+            )
+            i += len(attrs.terms)
         fh.write(b"</edges>\n</graph>\n</gexf>\n")
 
 
@@ -292,6 +363,17 @@ def write_json(
 _MENTION_ATTRS = {"type", "weight", "found_by"}
 
 
+def _runs_or_edges(
+    graph: nx.MultiDiGraph, mentions: Mentions | None
+) -> Iterator[tuple[str, str | None, str, dict | MentionRun]]:
+    """:func:`~xref.graph.edge_runs`, each run that is not plain given edge by edge."""
+    for u, v, k, d in edge_runs(graph, mentions):
+        if v is None and not d.plain:
+            yield from d.edges(u)
+        else:
+            yield u, v, k, d
+
+
 def _edge_objects(
     graph: nx.MultiDiGraph, mentions: Mentions | None, dumps: Callable[[object], str]
 ) -> Iterator[str]:
@@ -299,7 +381,15 @@ def _edge_objects(
     edges: three attributes, a finite float weight) is written from a template as the encoder
     writes it, in a third of the time; any other edge by the encoder."""
     quoted = lru_cache(maxsize=CHUNK)(encode_basestring)  # a term recurs, an item's id in a row
-    for u, v, k, d in graph_edges(graph, mentions):
+    for u, v, k, d in _runs_or_edges(graph, mentions):
+        if v is None:  # a plain run of mentions edges
+            source = quoted(u)
+            yield from (
+                f'{{"found_by":{quoted(f)},"key":"mentions","source":{source},'
+                f'"target":{quoted(t)},"type":"mentions","weight":{w!r}}}'
+                for t, w, f in zip(d.terms, d.weights, d.found_by, strict=True)
+            )
+            continue
         w, found_by = d.get("weight"), d.get("found_by")
         if (
             k == "mentions"

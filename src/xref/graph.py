@@ -37,6 +37,7 @@ from collections.abc import Callable, Iterator
 from functools import cache
 from itertools import groupby
 from operator import itemgetter
+from typing import NamedTuple
 
 import networkx as nx
 import numpy as np
@@ -256,6 +257,42 @@ def graph_edges(
     for a graph built with ``mentions=False``: the edges of the graph ``mentions=True`` would
     have built, in its order (an item's ``mentions`` come after its ``contains`` and
     ``implements`` edges, before its ``responsible`` ones), each made as it is read."""
+    for u, v, k, d in edge_runs(graph, mentions):
+        if v is None:
+            yield from d.edges(u)
+        else:
+            yield u, v, k, d
+
+
+class MentionRun(NamedTuple):
+    """An item's ``mentions`` edges, in order, as three lists: their term nodes, weights and
+    ``found_by``. ``plain``: every weight is a finite float and every ``found_by`` a string,
+    as a terms table gives them; the graph files write such runs from templates."""
+
+    terms: list[str]
+    weights: list[float]
+    found_by: list[str]
+    plain: bool
+
+    def edges(self, item: str) -> Iterator[tuple[str, str, str, dict]]:
+        """The run's edges from ``item``, as :func:`graph_edges` gives them."""
+        for term, weight, found_by in zip(self.terms, self.weights, self.found_by, strict=True):
+            yield (
+                item,
+                term,
+                "mentions",
+                {"type": "mentions", "weight": weight, "found_by": found_by},
+            )
+
+
+def edge_runs(
+    graph: nx.MultiDiGraph, mentions: Callable[[str], dict[str, tuple[float, str]]] | None = None
+) -> Iterator[tuple[str, str | None, str, dict | MentionRun]]:
+    """The edges of :func:`graph_edges`, in its order, but an item's ``mentions`` edges made
+    from ``mentions`` come as one ``(item, None, "mentions", MentionRun)``: the graph files
+    write them from templates, without an attribute dict per edge (most of a large graph's
+    edges)."""
+    run = mentions.run if isinstance(mentions, Mentions) else _run_of(mentions)
     for u, neighbours in graph.adjacency():
         later = []  # an item's responsible units, after its mentions
         for v, keyed in neighbours.items():
@@ -264,10 +301,25 @@ def graph_edges(
                     later.append((u, v, k, d))
                 else:
                     yield u, v, k, d
-        if mentions is not None:
-            for v, (weight, found_by) in mentions(u).items():
-                yield u, v, "mentions", {"type": "mentions", "weight": weight, "found_by": found_by}
+        if mentions is not None and (found := run(u)).terms:
+            yield u, None, "mentions", found
         yield from later
+
+
+def _run_of(
+    mentions: Callable[[str], dict[str, tuple[float, str]]] | None,
+) -> Callable[[str], MentionRun]:
+    """A run from any ``mentions`` callable."""
+
+    def run(node: str) -> MentionRun:
+        edges = mentions(node) if mentions is not None else {}
+        weights, found_by = [w for w, _ in edges.values()], [f for _, f in edges.values()]
+        plain = all(type(w) is float and math.isfinite(w) for w in weights) and all(
+            isinstance(f, str) for f in found_by
+        )
+        return MentionRun(list(edges), weights, found_by, plain)
+
+    return run
 
 
 class Mentions:
@@ -289,17 +341,38 @@ class Mentions:
         self._at = {item_node(d, i): g for g, (d, i) in enumerate(zip(docs, items, strict=True))}
         self._terms, names = pd.factorize(terms["term"])
         self._term_nodes = [_named("term", name) for name in names]
-        self._sources, sources = pd.factorize(terms["source"])
+        # a missing source is a value of its own, as it is an edge's attribute
+        self._sources, sources = pd.factorize(terms["source"], use_na_sentinel=False)
         self._source_names = sources.tolist()
         self._weights = terms["weight"].to_numpy()
+        self._plain = (
+            self._weights.dtype.kind == "f"
+            and bool(np.isfinite(self._weights).all())
+            and all(isinstance(name, str) for name in self._source_names)
+        )
 
     def __call__(self, node: str) -> dict[str, tuple[float, str]]:
         return self._edges(self._rows(node))
 
+    def run(self, node: str) -> MentionRun:
+        """``self(node)`` as a :class:`MentionRun`, made without the dict."""
+        rows = self._rows(node)
+        codes = self._terms[rows].tolist()
+        if len(set(codes)) < len(codes):  # a term twice: the dict decides, as for edges
+            return _run_of(self)(node)
+        names = self._source_names
+        return MentionRun(
+            [self._term_nodes[t] for t in codes],
+            self._weights[rows].tolist(),
+            [names[s] for s in self._sources[rows].tolist()],
+            self._plain,
+        )
+
     def sample(self, node: str) -> dict[str, tuple[float, str]]:
         """One of ``self(node)``'s edges (its first row's), or none: for a scan of attribute
-        names and types, which every ``mentions`` edge shares, one per item is enough."""
-        return self._edges(self._rows(node)[:1])
+        names and types, which every ``mentions`` edge of a plain table (float weights,
+        string sources) shares, one per item is enough. Of any other table, all of them."""
+        return self._edges(self._rows(node)[:1]) if self._plain else self(node)
 
     def _rows(self, node: str) -> np.ndarray:
         """The item's rows of the terms table, in order; none for an item without."""
