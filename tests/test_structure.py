@@ -272,3 +272,15 @@ def test_parser_never_crashes_and_always_tiles(fragments: list[str]) -> None:
     assert spans[0][0] == 0 and spans[-1][1] == len(doc.text)
     assert all(a[1] == b[0] for a, b in pairwise(spans))
     assert len({n.item_id for n in nodes}) == len(nodes)
+
+
+def test_outlines_on_forked_processes_are_the_same(corpus, items, monkeypatch) -> None:
+    """Documents outlined a part at a time on two processes give the items of one, texts
+    sliced and in the same order."""
+    import importlib
+
+    extract_module = importlib.import_module("xref.extract")  # xref.extract is the function
+    monkeypatch.setattr(extract_module, "DOCS_PER_TASK", 2)  # the five seeds: three parts
+    two = xref.extract(corpus, segmenter=xref.corpus_segmenter(corpus), jobs=2)
+    pd.testing.assert_frame_equal(two, items)
+    assert list(two.columns) == list(extract_module.ITEM_COLUMNS)
