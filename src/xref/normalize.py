@@ -110,9 +110,7 @@ class Tracked:
         out, pos = array("i"), 0
         for s, e, n in spans:
             out.extend(offs[pos:s])
-            if n == e - s:
-                out.extend(offs[s:e])
-            elif n:
+            if n:
                 anchor = offs[s] if s < len(offs) else (offs[-1] + 1 if offs else 0)
                 out.extend([anchor] * n)
             pos = e

@@ -297,7 +297,7 @@ def _overlay(
     pos = 0  # the first word not taken yet: those before it start before the last span ends
     for first, last in spans:
         hi = bisect_left(starts, last)  # the words from pos to hi start before this span ends
-        reach = bisect_right(ends, first, pos, hi)  # from here, they end inside it
+        reach = bisect_right(ends, first, pos, hi)  # from here on, they end inside or past it
         _take(kept, (words, starts, ends), pos, reach)
         for i in range(reach, hi):
             s, e = starts[i], ends[i]
