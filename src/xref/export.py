@@ -25,7 +25,6 @@ dict per edge took more time than the writing.
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache, partial
@@ -36,7 +35,7 @@ from typing import Any
 
 import networkx as nx
 
-from xref.graph import MentionRun, Mentions, edge_runs, graph_edges
+from xref.graph import MentionRun, Mentions, edge_runs, graph_edges, plain_mention
 from xref.io import atomic_writer
 
 CHUNK = 4096  # objects per call of the JSON encoder
@@ -381,29 +380,28 @@ def _edge_objects(
     edges: three attributes, a finite float weight) is written from a template as the encoder
     writes it, in a third of the time; any other edge by the encoder."""
     quoted = lru_cache(maxsize=CHUNK)(encode_basestring)  # a term recurs, an item's id in a row
+
+    def mention(source: str, term: str, weight: float, found_by: str) -> str:
+        return (
+            f'{{"found_by":{quoted(found_by)},"key":"mentions","source":{source},'
+            f'"target":{quoted(term)},"type":"mentions","weight":{weight!r}}}'
+        )
+
     for u, v, k, d in _runs_or_edges(graph, mentions):
         if v is None:  # a plain run of mentions edges
             source = quoted(u)
             yield from (
-                f'{{"found_by":{quoted(f)},"key":"mentions","source":{source},'
-                f'"target":{quoted(t)},"type":"mentions","weight":{w!r}}}'
+                mention(source, t, w, f)
                 for t, w, f in zip(d.terms, d.weights, d.found_by, strict=True)
             )
-            continue
-        w, found_by = d.get("weight"), d.get("found_by")
-        if (
+        elif (
             k == "mentions"
             and d.keys() == _MENTION_ATTRS
             and d["type"] == "mentions"
-            and type(w) is float
-            and math.isfinite(w)
-            and isinstance(found_by, str)
+            and plain_mention(d["weight"], d["found_by"])
             and isinstance(u, str)
             and isinstance(v, str)
         ):
-            yield (
-                f'{{"found_by":{quoted(found_by)},"key":"mentions","source":{quoted(u)},'
-                f'"target":{quoted(v)},"type":"mentions","weight":{w!r}}}'
-            )
+            yield mention(quoted(u), v, d["weight"], d["found_by"])
         else:
             yield dumps({**d, "source": u, "target": v, "key": k})

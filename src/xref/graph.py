@@ -306,6 +306,12 @@ def edge_runs(
         yield from later
 
 
+def plain_mention(weight: object, found_by: object) -> bool:
+    """Whether a ``mentions`` edge's values are as a terms table gives them: a finite float
+    weight and a string ``found_by`` (what the graph files' templates write)."""
+    return type(weight) is float and math.isfinite(weight) and isinstance(found_by, str)
+
+
 def _run_of(
     mentions: Callable[[str], dict[str, tuple[float, str]]] | None,
 ) -> Callable[[str], MentionRun]:
@@ -313,10 +319,8 @@ def _run_of(
 
     def run(node: str) -> MentionRun:
         edges = mentions(node) if mentions is not None else {}
+        plain = all(plain_mention(w, f) for w, f in edges.values())
         weights, found_by = [w for w, _ in edges.values()], [f for _, f in edges.values()]
-        plain = all(type(w) is float and math.isfinite(w) for w in weights) and all(
-            isinstance(f, str) for f in found_by
-        )
         return MentionRun(list(edges), weights, found_by, plain)
 
     return run
