@@ -3,8 +3,9 @@
     python benchmarks/writers.py 1000 [--jobs 2]
 
 The build's stages run as ``xref build`` runs them (``--jobs`` processes, no segmentation
-cache); then every writer the CLI spreads over processes (tables, graph files, workbook, page
-with heatmap, each plan's figures, each coverage table) runs alone in this process, and its
+cache); then every writer the CLI spreads over processes (tables; the graph files, after the
+attribute scan their XML formats share; workbook, page with heatmap, each plan's figures, each
+coverage table) runs alone in this process, and its
 wall time and the rise of this process's peak resident memory are printed as a Markdown table.
 Outputs go to a temporary folder. Corpora are those of ``run.py`` (generated there first).
 """
@@ -21,6 +22,7 @@ from pathlib import Path
 from run import corpus
 
 from xref import cli
+from xref.export import graph_schema, write_gexf, write_graphml, write_json
 from xref.timing import Stages, _peak_mb, _reset_peak
 
 
@@ -45,9 +47,24 @@ def main(argv: list[str] | None = None) -> None:
         graph, mentions = cli._graph(built, stages)
         cov = cli._coverage(args, graph, mentions, built.facts["targets"], stages)
         folder = Path(out)
+        # the graph files as write_graph_files writes them, each alone, after the attribute
+        # scan the two XML files share
+        schema = graph_schema(graph, mentions)
         writers = [
             *cli._table_writers(built, folder),
-            *cli._graph_writers(graph, mentions, built.date, folder),
+            partial(graph_schema, graph, mentions),
+            partial(write_json, graph, folder / "graph.json", mentions=mentions),
+            partial(
+                write_graphml, graph, folder / "graph.graphml", mentions=mentions, schema=schema
+            ),
+            partial(
+                write_gexf,
+                graph,
+                folder / "graph.gexf",
+                date=built.date,
+                mentions=mentions,
+                schema=schema,
+            ),
             *cli._report_writers(args, built.links, built.date, cov, folder),
         ]
         print("| writer | seconds | peak rise MB |\n|---|---|---|")

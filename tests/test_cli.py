@@ -162,7 +162,7 @@ def test_a_writer_failing_leaves_the_previous_outputs_as_they_were(
     # one more document: every output would change, but the run fails on its JSON graph,
     # written on a forked process
     last.write_bytes(text)
-    monkeypatch.setattr("xref.cli.write_json", full_disk)
+    monkeypatch.setattr("xref.export.write_json", full_disk)
     with pytest.raises(OSError, match="No space left"):
         main(["build", str(folder), "-o", str(out)])
     assert _snapshot(out) == before

@@ -29,7 +29,7 @@ from xref.cache import TokenCache
 from xref.coverage import match_document
 from xref.decisions import DecisionsError, apply_decisions, read_decisions
 from xref.evaluate import GoldError, evaluate, read_gold
-from xref.export import write_gexf, write_graphml, write_json
+from xref.export import write_graph_files
 from xref.graph import Mentions, build_graph
 from xref.io import publish, staging, write_csv
 from xref.link import BlockJob, LinkConfig, score_pairs, select
@@ -236,18 +236,6 @@ def _write_documents(corpus: xref.Corpus, folder: Path) -> None:
     write_csv(xref.problems_frame(corpus), folder / "problems.csv")
 
 
-def _graph_writers(
-    graph: nx.MultiDiGraph, mentions: Mentions, date: str, folder: Path
-) -> list[Callable]:
-    """The graph files, written in turn by one forked worker, the only process that holds
-    the graph while they are written."""
-    return [
-        partial(write_json, graph, folder / "graph.json", mentions=mentions),
-        partial(write_graphml, graph, folder / "graph.graphml", mentions=mentions),
-        partial(write_gexf, graph, folder / "graph.gexf", date=date, mentions=mentions),
-    ]
-
-
 def _say_coverage(args: argparse.Namespace, cov: xref.Coverage) -> None:
     n_gaps = int((cov.matrix["status"] == "gap").sum())
     print(
@@ -285,7 +273,8 @@ def _build(args: argparse.Namespace) -> int:
             release()
             files = started.enter_context(
                 background(
-                    _graph_writers(graph, mentions, date, folder),
+                    # one forked worker, the only process that holds the graph meanwhile
+                    [partial(write_graph_files, graph, folder, date=date, mentions=mentions)],
                     jobs,
                     hand_over=True,
                     then=report,

@@ -16,6 +16,9 @@
 GraphML is written directly too, byte for byte what networkx's lxml writer gives (a test
 holds them equal) in a third of its time.
 
+Both XML formats declare every attribute before the first node, which takes a walk over the
+graph (:func:`graph_schema`); :func:`write_graph_files` writes the three files with one walk.
+
 Most of a large graph's edges are ``mentions`` (item -> key term). For a graph built without
 them, each writer takes an item's edges as one run (:func:`~xref.graph.edge_runs`) and writes
 them from a template made once per format, per term and per ``found_by``, where an attribute
@@ -31,7 +34,7 @@ from functools import lru_cache, partial
 from itertools import count, islice
 from json.encoder import encode_basestring
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import networkx as nx
 
@@ -40,6 +43,9 @@ from xref.io import atomic_writer
 
 CHUNK = 4096  # objects per call of the JSON encoder
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_TEXT_SPECIAL = re.compile("[&<>\r]")  # what element text escapes
+# what an attribute value escapes or drops (GEXF)
+_ATTR_SPECIAL = re.compile("[&<>\"'\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # the value types both formats declare, by the names both use (bool before int: a subclass)
 _XML_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
 _GRAPHML_HEAD = (
@@ -56,6 +62,8 @@ def _graphml_text(value: object) -> str:
     ``str.translate`` on CJK text)."""
     if not isinstance(value, str):
         return str(value)  # a number or boolean: nothing to escape
+    if _TEXT_SPECIAL.search(value) is None:  # most text: one scan instead of four
+        return value
     text = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return text.replace("\r", "&#13;") if "\r" in text else text
 
@@ -85,26 +93,38 @@ def _attribute_types(dicts: Iterable[dict]) -> Iterator[tuple[str, type]]:
 
 def _edge_dicts(graph: nx.MultiDiGraph, mentions: Mentions | None) -> Iterator[dict]:
     """Every edge's attributes, in the order of :func:`~xref.graph.graph_edges`, for a scan
-    of their names and types (:func:`_attribute_types`): of the ``mentions`` edges, which all
-    have the same ones, one per item (most of a large graph's edges, made only to be
-    skipped)."""
-    return (d for *_, d in graph_edges(graph, None if mentions is None else mentions.sample))
+    of their names and types (:func:`_attribute_types`), but of the ``mentions`` edges only
+    those that scan needs (:meth:`~xref.graph.Mentions.for_scan`)."""
+    return (d for *_, d in graph_edges(graph, None if mentions is None else mentions.for_scan()))
 
 
-def _graphml_keys(
-    graph: nx.MultiDiGraph, mentions: Mentions | None
-) -> dict[tuple[str, str, type], str]:
+class Schema(NamedTuple):
+    """A graph's attribute names with their value types, in order of first appearance, per
+    scope: what the GraphML and GEXF files declare before their nodes and edges."""
+
+    graph: tuple[tuple[str, type], ...]
+    node: tuple[tuple[str, type], ...]
+    edge: tuple[tuple[str, type], ...]
+
+
+def graph_schema(graph: nx.MultiDiGraph, mentions: Mentions | None = None) -> Schema:
+    """The :class:`Schema` of ``graph`` (with its ``mentions`` edges, see
+    :func:`write_graphml`): a walk over every node and edge, a fifth of writing a large
+    graph's GraphML, so :func:`write_graph_files` makes it once for both XML files."""
+    return Schema(
+        tuple(_attribute_types([graph.graph])),
+        tuple(_attribute_types(d for _, d in graph.nodes(data=True))),
+        tuple(_attribute_types(_edge_dicts(graph, mentions))),
+    )
+
+
+def _graphml_keys(schema: Schema) -> dict[tuple[str, str, type], str]:
     """Key ids by (scope, name, value type), numbered in order of first appearance: graph,
     then node, then edge attributes (networkx's order; a name seen with two types gets two
     keys, as there)."""
     keys: dict[tuple[str, str, type], str] = {}
-    scopes = (
-        ("graph", [graph.graph]),
-        ("node", (d for _, d in graph.nodes(data=True))),
-        ("edge", _edge_dicts(graph, mentions)),
-    )
-    for scope, dicts in scopes:
-        for name, kind in _attribute_types(dicts):
+    for scope, pairs in zip(Schema._fields, schema, strict=True):
+        for name, kind in pairs:
             if kind not in _XML_TYPES:
                 raise TypeError(f"GraphML has no type {kind.__name__} (attribute {name})")
             keys[scope, str(name), kind] = f"d{len(keys)}"
@@ -112,13 +132,18 @@ def _graphml_keys(
 
 
 def write_graphml(
-    graph: nx.MultiDiGraph, path: str | Path, *, mentions: Mentions | None = None
+    graph: nx.MultiDiGraph,
+    path: str | Path,
+    *,
+    mentions: Mentions | None = None,
+    schema: Schema | None = None,
 ) -> None:
     """GraphML, streamed a node and an edge at a time: the bytes of networkx's
     ``write_graphml_lxml(graph, fh, prettyprint=True)``, control characters dropped.
     ``mentions``: for a graph built with ``mentions=False``, where its ``mentions`` edges
-    are read (:class:`~xref.graph.Mentions`); the same for every writer here."""
-    keys = _graphml_keys(graph, mentions)
+    are read (:class:`~xref.graph.Mentions`); the same for every writer here. ``schema``:
+    :func:`graph_schema` of the graph as it is, if made already; the same for GEXF."""
+    keys = _graphml_keys(graph_schema(graph, mentions) if schema is None else schema)
     by_scope: dict[str, dict[tuple[str, type], str]] = {"graph": {}, "node": {}, "edge": {}}
     for (scope, name, kind), key_id in keys.items():
         by_scope[scope][name, kind] = key_id
@@ -232,15 +257,17 @@ def _xml(value: object) -> str:
         return "true" if value else "false"
     if not isinstance(value, str):
         return str(value)  # a number: nothing to drop or escape
+    if _ATTR_SPECIAL.search(value) is None:  # most text: one scan instead of seven
+        return value
     text = _graphml_text(_XML_INVALID.sub("", value))
     return text.replace('"', "&quot;").replace("'", "&#x27;")
 
 
-def _declare(dicts: Iterable[dict], skip: str) -> dict[str, tuple[str, str]]:
-    """Every attribute name but ``skip``, numbered in order of first appearance, with the
-    GEXF type of its first value."""
+def _declare(pairs: Iterable[tuple[str, type]], skip: str) -> dict[str, tuple[str, str]]:
+    """Every attribute name of a scope's :class:`Schema` but ``skip``, numbered in order,
+    with the GEXF type of its first value."""
     declared: dict[str, tuple[str, str]] = {}
-    for name, kind in _attribute_types(dicts):
+    for name, kind in pairs:
         if name != skip and name not in declared:
             gexf = next(t for cls, t in _XML_TYPES.items() if issubclass(kind, cls))
             declared[name] = (str(len(declared)), gexf)
@@ -269,12 +296,14 @@ def write_gexf(
     *,
     date: str = "2000-01-01",
     mentions: Mentions | None = None,
+    schema: Schema | None = None,
 ) -> None:
     """GEXF 1.2, written directly: a node's ``label`` is its GEXF label and an edge's
     ``weight`` its GEXF weight; every other attribute is a declared attvalue (an edge's
     ``type`` too: in GEXF's own ``type`` only directed/undirected/mutual are valid)."""
-    node_keys = _declare((d for _, d in graph.nodes(data=True)), skip="label")
-    edge_keys = _declare(_edge_dicts(graph, mentions), skip="weight")
+    schema = graph_schema(graph, mentions) if schema is None else schema
+    node_keys = _declare(schema.node, skip="label")
+    edge_keys = _declare(schema.edge, skip="weight")
     out = [  # the header; nodes and edges are streamed, a line each
         "<?xml version='1.0' encoding='utf-8'?>\n",
         '<gexf xmlns="http://www.gexf.net/1.2draft" version="1.2">\n',
@@ -328,6 +357,25 @@ def write_gexf(
             )
             i += len(attrs.terms)
         fh.write(b"</edges>\n</graph>\n</gexf>\n")
+
+
+def write_graph_files(
+    graph: nx.MultiDiGraph,
+    folder: str | Path,
+    *,
+    date: str = "2000-01-01",
+    mentions: Mentions | None = None,
+) -> list[Path]:
+    """``graph.json``, ``graph.graphml`` and ``graph.gexf`` in ``folder``, as the writers
+    below write them, with the attribute scan both XML files need made once; returns the
+    paths written."""
+    folder = Path(folder)
+    schema = graph_schema(graph, mentions)
+    paths = [folder / f"graph.{suffix}" for suffix in ("json", "graphml", "gexf")]
+    write_json(graph, paths[0], mentions=mentions)
+    write_graphml(graph, paths[1], mentions=mentions, schema=schema)
+    write_gexf(graph, paths[2], date=date, mentions=mentions, schema=schema)
+    return paths
 
 
 def write_json(

@@ -372,11 +372,24 @@ class Mentions:
             self._plain,
         )
 
-    def sample(self, node: str) -> dict[str, tuple[float, str]]:
-        """One of ``self(node)``'s edges (its first row's), or none: for a scan of attribute
-        names and types, which every ``mentions`` edge of a plain table (float weights,
-        string sources) shares, one per item is enough. Of any other table, all of them."""
-        return self._edges(self._rows(node)[:1]) if self._plain else self(node)
+    def for_scan(self) -> Callable[[str], dict[str, tuple[float, str]]]:
+        """What a scan of the edges' attribute names and types, in order, needs to read of
+        them, by item node, as ``self(node)`` gives it. Every ``mentions`` edge of a plain
+        table (float weights, string sources) has the same names and types, so only the
+        first item with rows gives an edge, its first row's (made for every item, the
+        edges took most of a scan's time). Of any other table, every edge."""
+        if not self._plain:
+            return self
+        read = False
+
+        def first(node: str) -> dict[str, tuple[float, str]]:
+            nonlocal read
+            if read or node not in self._at:
+                return {}
+            read = True
+            return self._edges(self._rows(node)[:1])
+
+        return first
 
     def _rows(self, node: str) -> np.ndarray:
         """The item's rows of the terms table, in order; none for an item without."""
