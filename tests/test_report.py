@@ -4,6 +4,7 @@ visible in a real browser."""
 from __future__ import annotations
 
 import dataclasses
+import html
 import os
 import re
 import shutil
@@ -137,6 +138,22 @@ def test_workbook_details_the_pages_plans_and_lists_every_plan(cov, links, tmp_p
         for row in re.findall(r"<row [^>]*>(.*?)</row>", plans)[1:]
     ]
     assert sum(in_workbook) == MAX_PANELS and len(in_workbook) == len(many.parents)
+
+
+def test_workbook_keeps_text_that_looks_like_a_formula_as_text(cov, links, tmp_path) -> None:
+    """Scraped text can start with ``=`` (a rule of equals signs, or a planted formula): a
+    cell holds it as text, never as a formula Excel would run or call broken."""
+    from xref.report import report_links, write_xlsx
+
+    planted = ['=HYPERLINK("http://example.org","点此")', "{=SUM(A1:A9)}", "=== 附件 ==="]
+    shown = report_links(cov, links).index[: len(planted)]
+    links = links.copy()
+    links.loc[shown, "child_sentence"] = planted
+    write_xlsx(cov, links, tmp_path / "c.xlsx", date="2024-01-01")
+    sheet = _sheets(tmp_path / "c.xlsx")["links"]
+    assert "<f" not in sheet
+    for text in planted:
+        assert html.escape(text, quote=False) in sheet
 
 
 def test_workbook_sheet_longer_than_excel_holds_says_so(cov, links, tmp_path, monkeypatch) -> None:

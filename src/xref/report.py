@@ -4,6 +4,8 @@ Excel workbook.
 The HTML report needs no network and runs no code: every text from a document is escaped,
 figures are embedded as data URIs, and a Content-Security-Policy forbids scripts outright,
 so even a document that contains ``<script>`` cannot run anything when the report opens.
+Likewise the workbook writes every text as text: a document's line that starts with ``=``
+is not a formula there.
 """
 
 from __future__ import annotations
@@ -304,8 +306,10 @@ def write_xlsx(cov: Coverage, links: pd.DataFrame, path: str | Path, *, date: st
         "plans": (cov.parents.assign(in_workbook=cov.parents["parent_doc"].isin(chosen)), ""),
     }
     buffer = io.BytesIO()
-    # straight to xlsxwriter, row by row: several times faster than DataFrame.to_excel
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_urls": False})
+    # straight to xlsxwriter, row by row: several times faster than DataFrame.to_excel;
+    # xlsxwriter would make text that starts with "=" a formula, and text like a URL a link
+    options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    book = xlsxwriter.Workbook(buffer, options)
     book.set_properties({"created": dt.datetime.fromisoformat(date)})
     bold = book.add_format({"bold": True})
     sheet = book.add_worksheet("matrix")
