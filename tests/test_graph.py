@@ -18,7 +18,7 @@ from networkx.readwrite.graphml import write_graphml_lxml
 
 import xref
 from xref import export
-from xref.export import write_gexf, write_graphml, write_json
+from xref.export import write_gexf, write_graph_files, write_graphml, write_json
 from xref.graph import Mentions, graph_edges, implementers, item_node
 
 matplotlib.use("Agg")
@@ -263,6 +263,15 @@ def test_a_graph_without_mentions_edges_writes_the_same_files(
         write(graph, tmp_path / "full")
         write(lean, tmp_path / "lean", mentions=Mentions(terms))
         assert (tmp_path / "lean").read_bytes() == (tmp_path / "full").read_bytes(), write
+    # as the build writes them: the three files, one scan of attribute types for both XML files
+    (tmp_path / "build").mkdir()
+    paths = write_graph_files(lean, tmp_path / "build", date="2024-01-01", mentions=Mentions(terms))
+    assert [p.name for p in paths] == ["graph.json", "graph.graphml", "graph.gexf"]
+    write_gexf(graph, tmp_path / "full.gexf", date="2024-01-01")
+    assert paths[2].read_bytes() == (tmp_path / "full.gexf").read_bytes()
+    for path, write in zip(paths[:2], (write_json, write_graphml), strict=True):
+        write(graph, tmp_path / "full")
+        assert path.read_bytes() == (tmp_path / "full").read_bytes(), write
 
 
 def test_mentions_edges_come_in_the_full_graphs_order_from_any_terms_table(

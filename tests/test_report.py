@@ -13,13 +13,21 @@ import zipfile
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import RAW, ROOT, seed
 
 from xref.cli import main
 from xref.fonts import cjk_font_name
-from xref.plot import MAX_PANELS, draw_task_coverage, heatmap_figure, save_figure, years_figure
+from xref.plot import (
+    MAX_PANELS,
+    draw_task_coverage,
+    figure_bytes,
+    heatmap_figure,
+    save_figure,
+    years_figure,
+)
 from xref.report import render_html
 
 INJECTION = "<script>document.title='PWNED'</script><img src=x onerror=\"document.title='PWNED'\">"
@@ -61,6 +69,27 @@ def test_grids_are_drawn_as_cells_not_ticks(cov, tmp_path: Path) -> None:
     assert "image-rendering:pixelated" in svg
     for fig in (years, heatmap):
         plt.close(fig)
+
+
+def test_grid_colours_given_as_bytes_draw_the_pixels_of_floats() -> None:
+    """The grids hand matplotlib their colours as bytes (resampled in float32, where floats
+    are resampled in float64): every pixel is what the floats drew, PNG and SVG alike."""
+    rgba = np.ones((23, 17, 4))
+    rgba[..., :3] = np.random.default_rng(7).random((23, 17, 3))
+    # a colour a hair below a byte's step (k/255): float32 rounds it up to the next byte
+    rgba[0, 0, :3] = np.nextafter(np.array([84, 212, 170]) / 255, 0)
+
+    def drawn(image: np.ndarray, fmt: str) -> bytes:
+        fig, ax = plt.subplots(figsize=(6, 8))
+        ax.imshow(image, aspect="auto", interpolation="none")
+        data = figure_bytes(fig, fmt)
+        plt.close(fig)
+        return data
+
+    for fmt in ("png", "svg"):
+        assert drawn((rgba * 255).astype(np.uint8), fmt) == drawn(rgba, fmt), fmt
+    # float32 would not do: it rounds some colours to the next byte
+    assert drawn(rgba.astype(np.float32), "png") != drawn(rgba, "png")
 
 
 @pytest.fixture(scope="module")

@@ -109,8 +109,8 @@ class Schema(NamedTuple):
 
 def graph_schema(graph: nx.MultiDiGraph, mentions: Mentions | None = None) -> Schema:
     """The :class:`Schema` of ``graph`` (with its ``mentions`` edges, see
-    :func:`write_graphml`): a walk over every node and edge, a fifth of writing a large
-    graph's GraphML, so :func:`write_graph_files` makes it once for both XML files."""
+    :func:`write_graphml`): a walk over every node and edge, which :func:`write_graph_files`
+    makes once for both XML files."""
     return Schema(
         tuple(_attribute_types([graph.graph])),
         tuple(_attribute_types(d for _, d in graph.nodes(data=True))),

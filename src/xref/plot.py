@@ -146,10 +146,7 @@ def _grid(
     rows = _grid_rows(cells)
     lookup = {(c.task_id, getattr(c, column_key)): c for c in records(cells)}
     cmap, norm = plt.get_cmap(CMAP), _norm()
-    # float32, as matplotlib resamples images of bytes: the grid is resampled to its size in
-    # pixels, millions; the 1,000 documents' heatmap took 2.9 s and 297 MB with float64,
-    # 2.5 s and 203 MB with float32 (the same bytes)
-    rgba = np.ones((len(rows), len(columns), 4), dtype=np.float32)
+    rgba = np.ones((len(rows), len(columns), 4))
     for i, (_, task_id) in enumerate(rows):
         for j, col in enumerate(columns):
             if task_id is None:
@@ -185,8 +182,10 @@ def _grid(
                 color="white" if norm(value) > 0.6 else "#222222",
             )
     # "none": a vector file embeds the grid's own pixels, not a resampled 150 dpi copy; a
-    # raster one draws it as "nearest" would
-    ax.imshow(rgba, aspect="auto", interpolation="none")
+    # raster one draws it as "nearest" would. The colours go in as the bytes matplotlib
+    # would make of them, since it resamples an image of bytes (to millions of pixels) in
+    # float32 and one of floats in float64: the same pixels, in less time and memory.
+    ax.imshow((rgba * 255).astype(np.uint8), aspect="auto", interpolation="none")
     ax.set_xticks(range(len(columns)), [_column_label(c) for c in columns], fontsize=8)
     ax.xaxis.tick_top()
     if row_names:
