@@ -185,6 +185,24 @@ def test_workbook_keeps_text_that_looks_like_a_formula_as_text(cov, links, tmp_p
         assert html.escape(text, quote=False) in sheet
 
 
+def test_workbook_cell_longer_than_excel_holds_says_so(cov, links, tmp_path) -> None:
+    """A cell holds 32,767 UTF-16 units, and xlsxwriter cuts longer text without a word:
+    the cell says it was cut, and where the text is whole."""
+    from xref.report import EXCEL_CELL, report_links, write_xlsx
+
+    shown = report_links(cov, links).index[:2]
+    links = links.copy()
+    # the second one reaches past the limit with characters beyond the BMP (two units each)
+    links.loc[shown, "child_sentence"] = ["监管" * 20_000, "甲" * 32_760 + "𠀀" * 10]
+    write_xlsx(cov, links, tmp_path / "c.xlsx", date="2024-01-01")
+    sheet = _sheets(tmp_path / "c.xlsx")["links"]
+    cells = re.findall(r"[^>]*（截断 cut: the whole text is in links.csv）", sheet)
+    assert len(cells) == 2
+    for cell in cells:
+        assert len(cell.encode("utf-16-le")) // 2 <= EXCEL_CELL
+        assert cell.startswith(("监管监管", "甲甲"))
+
+
 def test_workbook_sheet_longer_than_excel_holds_says_so(cov, links, tmp_path, monkeypatch) -> None:
     """Excel drops rows past its limit without a word: the sheet ends with a note instead."""
     from xref import report

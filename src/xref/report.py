@@ -37,6 +37,7 @@ from xref.plot import (
 
 EXCERPT = 80  # characters of an orphan's text shown in the report
 EXCEL_ROWS = 1_048_576  # rows an Excel sheet holds
+EXCEL_CELL = 32_767  # UTF-16 code units a cell holds
 CSP = "default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'"
 STYLE = """
 body { font-family: "xref CJK", "Noto Sans CJK SC", "Microsoft YaHei", sans-serif;
@@ -322,7 +323,7 @@ def write_xlsx(cov: Coverage, links: pd.DataFrame, path: str | Path, *, date: st
         shown = frame.iloc[: EXCEL_ROWS - 2] if len(frame) > EXCEL_ROWS - 1 else frame
         values = records(shown.astype(object).where(shown.notna(), None))
         for r, row in enumerate(values, 1):
-            sheet.write_row(r, 0, [_cell(v) for v in row])
+            sheet.write_row(r, 0, [_cell(v, csv) for v in row])
         if len(shown) < len(frame):
             more = f"… {len(frame) - len(shown)} more rows: see {csv}"
             sheet.write_row(len(shown) + 1, 0, [more], bold)
@@ -347,11 +348,21 @@ def _matrix_rows(matrix: pd.DataFrame) -> Iterator[tuple[list, bool]]:
             yield [parent, task.task_number, task.task_heading, *(_cell(v) for v in cells)], False
 
 
-def _cell(value):
-    """A value xlsxwriter writes as itself: numbers, text, booleans, blanks."""
+def _cell(value, csv: str = ""):
+    """A value xlsxwriter writes as itself: numbers, text, booleans, blanks. Text longer than
+    a cell holds is cut, saying so and where it is whole (``csv``): xlsxwriter would cut it
+    without a word."""
     if isinstance(value, float) and value != value:
         return None
-    if value is None or isinstance(value, bool | int | float | str):
+    if isinstance(value, str):
+        # a UTF-16 unit per character, two for one beyond the BMP: measured only when it may
+        # be too long
+        if len(value) > EXCEL_CELL // 2 and len(value.encode("utf-16-le")) // 2 > EXCEL_CELL:
+            note = f"……（截断 cut: the whole text is in {csv or 'the CSV tables'}）"
+            kept = value.encode("utf-16-le")[: 2 * (EXCEL_CELL - len(note))]
+            return kept.decode("utf-16-le", "ignore") + note  # "ignore": a pair cut in two
+        return value
+    if value is None or isinstance(value, bool | int | float):
         return value
     return value.item() if hasattr(value, "item") else str(value)
 
