@@ -24,7 +24,7 @@ def runs() -> list[dict]:
         size, _, commit = path.stem.partition("-")
         data = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(data, dict) or "build" not in data:
-            continue  # a list of stages only (the starting point's)
+            continue  # the starting point's stages, peaks.py's peaks
         bare = data["bare_jieba"]
         rebuild = data.get("rebuild")
         fast = data.get("build_rjieba")

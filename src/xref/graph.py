@@ -373,11 +373,11 @@ class Mentions:
         )
 
     def for_scan(self) -> Callable[[str], dict[str, tuple[float, str]]]:
-        """What a scan of the edges' attribute names and types, in order, needs to read of
-        them, by item node, as ``self(node)`` gives it. Every ``mentions`` edge of a plain
-        table (float weights, string sources) has the same names and types, so only the
-        first item with rows gives an edge, its first row's (made for every item, the
-        edges took most of a scan's time). Of any other table, every edge."""
+        """The ``mentions`` edges a scan of attribute names and types needs, by item node in
+        the graph's order, as ``self(node)`` gives them. Of a plain table (float weights,
+        string sources), whose edges all have the same names and types, only the first
+        item with rows gives one, its first row's; the rest none (an edge made for every
+        item was most of a scan's time). Of any other table, every edge."""
         if not self._plain:
             return self
         read = False
