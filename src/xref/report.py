@@ -289,7 +289,8 @@ def write_xlsx(cov: Coverage, links: pd.DataFrame, path: str | Path, *, date: st
 
     A province's every plan would make a workbook Excel opens slowly or cuts short (it holds
     1,048,576 rows a sheet); the CSV tables hold every plan, and ``xref report --parent``
-    writes a workbook of chosen plans. A sheet still too long ends with a row that says so.
+    writes a workbook of chosen plans. A sheet still too long ends with a row that says so,
+    and a text longer than a cell holds (32,767 UTF-16 units) ends saying it was cut.
     """
     chosen = set(detailed_plans(cov)["parent_doc"])
 
