@@ -185,6 +185,23 @@ def test_workbook_keeps_text_that_looks_like_a_formula_as_text(cov, links, tmp_p
         assert html.escape(text, quote=False) in sheet
 
 
+def test_workbook_plan_with_more_documents_than_excel_has_columns_says_so(
+    cov, links, tmp_path, monkeypatch
+) -> None:
+    """xlsxwriter drops cells past Excel's last column without a word: a plan's header ends
+    saying how many documents are left out instead."""
+    from xref import report
+
+    monkeypatch.setattr(report, "EXCEL_COLUMNS", 4 + 1)  # room for one document
+    report.write_xlsx(cov, links, tmp_path / "c.xlsx", date="2024-01-01")
+    matrix = _sheets(tmp_path / "c.xlsx")["matrix"]
+    header = re.findall(r"<row [^>]*>(.*?)</row>", matrix)[0]
+    below = cov.matrix.loc[cov.matrix["parent_doc"] == seed("000"), "child_doc"].nunique()
+    assert below > 1
+    assert header.endswith(f"… {below - 1} more documents: see coverage.csv</c>")
+    assert header.count("</c>") == 5  # three naming the task, one document, the note
+
+
 def test_workbook_cell_longer_than_excel_holds_says_so(cov, links, tmp_path) -> None:
     """A cell holds 32,767 UTF-16 units, and xlsxwriter cuts longer text without a word:
     the cell says it was cut, and where the text is whole."""

@@ -38,6 +38,7 @@ from xref.plot import (
 EXCERPT = 80  # characters of an orphan's text shown in the report
 EXCEL_ROWS = 1_048_576  # rows an Excel sheet holds
 EXCEL_CELL = 32_767  # UTF-16 code units a cell holds
+EXCEL_COLUMNS = 16_384  # columns an Excel sheet holds
 CSP = "default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'"
 STYLE = """
 body { font-family: "xref CJK", "Noto Sans CJK SC", "Microsoft YaHei", sans-serif;
@@ -337,12 +338,17 @@ def _matrix_rows(matrix: pd.DataFrame) -> Iterator[tuple[list, bool]]:
     """The ``matrix`` sheet as ``(row, is_header)``: per parent plan, a header naming the
     documents below it, then one row per task with each document's strength (blank: no
     link). One block per plan keeps the sheet as large as the corpus: one column per
-    document across all plans would grow as plans times documents (and Excel stops at
-    16,384 columns)."""
+    document across all plans would grow as plans times documents. A plan with more
+    documents below it than Excel has columns (16,384) ends its header saying so."""
     m = matrix[matrix["status"] != "parent_not_loaded"]
     for parent, block in m.groupby("parent_doc", sort=False):
         docs = dict(records(block[["child_doc", "child_label"]]))
-        yield ["parent_doc", "task_number", "task_heading", *docs.values()], True
+        more = []
+        if len(docs) > EXCEL_COLUMNS - 3:  # the first three columns name the task
+            shown = EXCEL_COLUMNS - 4  # and the last says how many more
+            more = [f"… {len(docs) - shown} more documents: see coverage.csv"]
+            docs = dict(list(docs.items())[:shown])
+        yield ["parent_doc", "task_number", "task_heading", *docs.values(), *more], True
         strength = {(t, d): v for t, d, v in records(block[["task_id", "child_doc", "strength"]])}
         for task in block.drop_duplicates("task_id").sort_values("task_order").itertuples():
             cells = [strength.get((task.task_id, d)) for d in docs]
