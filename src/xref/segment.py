@@ -200,17 +200,22 @@ class Segmenter:
     def _key(self, text: str) -> str:
         return content_key(self.fingerprint, text)
 
-    def _base(self, text: str, ends: array | None = None) -> list[str]:
-        """The backend's words: from ``ends`` when the text was cut elsewhere, else from the
-        persistent cache when it has them, else cut here (and cached)."""
-        if ends is None and self.cache is not None:
-            ends = self.cache.get(self._key(text))
+    def _backend_words(self, text: str, ends: array | None) -> tuple[list[str], array]:
+        """The backend's words and their end offsets: sliced at ``ends`` when the text was
+        cut before, else cut here."""
         if ends is None:
-            base = self.cut(text)
-            if self.cache is not None:
-                self.cache.put(self._key(text), _ends(base))
-            return base
-        return [text[s:e] for s, e in zip([0, *ends[:-1]], ends, strict=True)]
+            words = self.cut(text)
+            return words, _ends(words)
+        return [text[s:e] for s, e in zip([0, *ends[:-1]], ends, strict=True)], ends
+
+    def _base(self, text: str) -> tuple[list[str], array]:
+        """:meth:`_backend_words`, from the persistent cache when it has them (cut and
+        cached when it has not)."""
+        cached = self.cache.get(self._key(text)) if self.cache is not None else None
+        words, ends = self._backend_words(text, cached)
+        if cached is None and self.cache is not None:
+            self.cache.put(self._key(text), ends)
+        return words, ends
 
     def remember(self, text: str, tokens: Tokens) -> None:
         """Take the tokens of ``text`` segmented elsewhere (by the same vocabulary)."""
@@ -243,7 +248,7 @@ class Segmenter:
                     self._memo[text] = tokens
         for text in todo:
             if text not in self._memo:
-                self._memo[text] = self._finish(text, self._base(text))
+                self._memo[text] = self._finish(text, *self._base(text))
 
     def _segment_part(
         self, part: list[tuple[str, array | None]]
@@ -251,25 +256,25 @@ class Segmenter:
         """On a worker: each text's tokens, and the base token ends of the texts it cut (those
         whose ends were not given), for the cache."""
         out: list[tuple[array | None, Tokens]] = []
-        for text, ends in part:
-            base = self.cut(text) if ends is None else self._base(text, ends)
-            out.append((_ends(base) if ends is None else None, self._finish(text, base)))
+        for text, given in part:
+            words, ends = self._backend_words(text, given)
+            out.append((ends if given is None else None, self._finish(text, words, ends)))
         return out
 
     def tokenize(self, text: str) -> Tokens:
         """Tokens of ``text`` with their offsets; the corpus's terms come out whole."""
         if (cached := self._memo.get(text)) is None:
-            cached = self._memo[text] = self._finish(text, self._base(text))
+            cached = self._memo[text] = self._finish(text, *self._base(text))
         return cached
 
-    def _finish(self, text: str, base: list[str]) -> Tokens:
-        """The backend's words with the corpus's terms laid over them, in canonical form."""
-        ends = _ends(base)
-        starts = array("I", [0]) + ends[:-1] if base else array("I")
+    def _finish(self, text: str, words: list[str], ends: array) -> Tokens:
+        """The backend's words (ending at ``ends``) with the corpus's terms laid over them,
+        in canonical form."""
+        starts = array("I", [0]) + ends[:-1] if words else array("I")
         phrases = self._phrases.finditer(text) if self._phrases is not None else ()
         if spans := [m.span() for m in phrases]:
-            base, starts, ends = _overlay(text, base, starts, ends, spans)
-        return Tokens(list(map(self._canonical.__getitem__, base)), starts, ends)
+            words, starts, ends = _overlay(text, words, starts, ends, spans)
+        return Tokens(list(map(self._canonical.__getitem__, words)), starts, ends)
 
 
 def _ends(words: list[str]) -> array:
