@@ -34,22 +34,28 @@ def messy(tmp_path: Path) -> Path:
     text_001 = (RAW / f"{seed('001')}.txt").read_text(encoding="utf-8")
     (folder / "jiading_gbk.txt").write_bytes(text_001.encode("gbk"))
     (folder / "notice_big5.txt").write_bytes(big5_document().encode("big5"))
+    (folder / "jiading_utf16.txt").write_bytes(text_001.encode("utf-16"))  # Notepad's "Unicode"
     return folder
 
 
 def test_bad_files_are_skipped_with_reasons_and_nothing_else_is_lost(messy: Path) -> None:
     corpus = xref.load_corpus(messy)
     ids = [d.doc_id for d in corpus]
-    assert ids == sorted([*SEED_IDS, "jiading_gbk", "notice_big5"])
+    assert ids == sorted([*SEED_IDS, "jiading_gbk", "jiading_utf16", "notice_big5"])
     problems = {Path(p.path).name: p.problem for p in corpus.problems}
     assert problems == {"empty.txt": "empty", "scan.txt": "binary"}
     assert "PNG" in next(p.detail for p in corpus.problems if p.problem == "binary")
 
 
-def test_gbk_copy_loads_exactly_like_the_utf8_original(messy: Path) -> None:
+@pytest.mark.parametrize(
+    ("doc_id", "encoding"), [("jiading_gbk", "gb18030"), ("jiading_utf16", "utf-16")]
+)
+def test_a_copy_in_another_encoding_loads_exactly_like_the_utf8_original(
+    messy: Path, doc_id: str, encoding: str
+) -> None:
     corpus = xref.load_corpus(messy)
-    original, copy = corpus[seed("001")], corpus["jiading_gbk"]
-    assert copy.encoding == "gb18030"
+    original, copy = corpus[seed("001")], corpus[doc_id]
+    assert copy.encoding == encoding
     assert copy.text == original.text
     assert copy.meta == original.meta
 

@@ -68,6 +68,17 @@ def test_decisions_follow_moved_items_and_report_stale_ones(
     assert any("not applied" in w for w in applied.warnings)
 
 
+def test_decisions_saved_by_excel_on_chinese_windows_are_read(tmp_path: Path) -> None:
+    row = "004,二/（九）/8,,000,三/（十）,,reject,李,不是这个任务"
+    (path := tmp_path / "links.csv").write_text(HEADER + row + "\n", encoding="gbk")
+    assert read_decisions(path).loc[0, ["analyst", "note"]].tolist() == ["李", "不是这个任务"]
+
+
+def test_an_empty_decisions_file_holds_no_decision(tmp_path: Path) -> None:
+    (path := tmp_path / "links.csv").write_bytes(b"")
+    assert read_decisions(path).empty
+
+
 def test_bad_decisions_file_names_the_line(tmp_path: Path) -> None:
     path = write(tmp_path / "links.csv", "a,b,,c,d,,maybe,,")
     with pytest.raises(DecisionsError, match="line 2: decision 'maybe'"):

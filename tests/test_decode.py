@@ -28,14 +28,32 @@ def traditional_passage() -> str:
         (SIMPLIFIED.encode("gbk"), "gb18030"),
         (SIMPLIFIED.encode("gb18030"), "gb18030"),
         (traditional_passage().encode("big5"), "big5hkscs"),
+        # Windows' "Unicode" text: UTF-16 with a byte-order mark, either order
+        (SIMPLIFIED.encode("utf-16"), "utf-16"),
+        (codecs.BOM_UTF16_BE + SIMPLIFIED.encode("utf-16-be"), "utf-16"),
+        (SIMPLIFIED.encode("utf-32"), "utf-32"),
+        # and without one: told by the byte order that gives common characters
+        (SIMPLIFIED.encode("utf-16-le"), "utf-16-le"),
+        (traditional_passage().encode("utf-16-be"), "utf-16-be"),
     ],
-    ids=["utf-8", "utf-8-bom", "gbk", "gb18030", "big5"],
+    ids=[
+        "utf-8",
+        "utf-8-bom",
+        "gbk",
+        "gb18030",
+        "big5",
+        "utf-16",
+        "utf-16-be-bom",
+        "utf-32",
+        "utf-16-le-no-bom",
+        "utf-16-be-no-bom",
+    ],
 )
 def test_decodes_each_encoding_to_the_same_text(data: bytes, encoding: str) -> None:
     decoded = decode_bytes(data)
     assert decoded.encoding == encoding
     assert decoded.replaced == 0
-    expected = traditional_passage() if encoding == "big5hkscs" else SIMPLIFIED
+    expected = traditional_passage() if encoding in ("big5hkscs", "utf-16-be") else SIMPLIFIED
     assert decoded.text == expected
 
 
@@ -53,12 +71,24 @@ def test_short_texts_are_told_apart(text: str, encoding: str) -> None:
         (b"", "empty", "no text"),
         (b" \r\n\t\n", "empty", "no text"),
         (codecs.BOM_UTF8, "empty", "no text"),
+        (" \r\n".encode("utf-16"), "empty", "no text"),
+        (codecs.BOM_UTF16_LE + b"\x00\xd8" * 64, "undecodable", "utf-16"),  # lone surrogates
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary", "PNG"),
         (b"%PDF-1.7\n", "binary", "PDF"),
         (bytes(range(256)) * 4, "binary", "NUL"),
         (bytes(range(0x80, 0x100)) * 8, "undecodable", "UTF-8"),
     ],
-    ids=["empty", "whitespace", "bom-only", "png", "pdf", "noise", "high-bytes"],
+    ids=[
+        "empty",
+        "whitespace",
+        "bom-only",
+        "utf-16-blank",
+        "utf-16-broken",
+        "png",
+        "pdf",
+        "noise",
+        "high-bytes",
+    ],
 )
 def test_non_text_is_refused_with_a_reason(data: bytes, problem: str, words: str) -> None:
     with pytest.raises(DecodeError) as info:

@@ -77,9 +77,24 @@ def test_malformed_manifests_name_row_and_column(
     assert message in str(info.value)
 
 
-def test_non_utf8_manifest_is_refused(tmp_path: Path) -> None:
-    path = write(tmp_path / "corpus.csv", "doc_id,region\nx,嘉定区\n", encoding="gbk")
-    with pytest.raises(ManifestError, match="not UTF-8"):
+@pytest.mark.parametrize("encoding", ["gbk", "utf-16"])
+def test_a_manifest_saved_by_excel_on_chinese_windows_is_read(tmp_path: Path, encoding) -> None:
+    path = write(tmp_path / "corpus.csv", "doc_id,region\nx,嘉定区\n", encoding=encoding)
+    assert read_manifest(path) == {"x": {"region": "嘉定区"}}
+
+
+def test_a_manifest_with_a_broken_byte_is_refused(tmp_path: Path) -> None:
+    """A broken byte would change a value without a word, where a document tolerates it."""
+    path = tmp_path / "corpus.csv"
+    path.write_bytes("doc_id,region\nx,嘉定区\n".encode() + b"\xff" + "y,上海市\n".encode() * 999)
+    with pytest.raises(ManifestError, match="1 byte"):
+        read_manifest(path)
+
+
+def test_a_binary_manifest_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.csv"
+    path.write_bytes(b"PK\x03\x04" + bytes(200))  # an .xlsx renamed .csv
+    with pytest.raises(ManifestError, match="ZIP archive"):
         read_manifest(path)
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from xref.decode import DecodeError, decode_table
 from xref.frames import records
 
 DECISION_COLUMNS = (
@@ -45,12 +46,13 @@ def fingerprint(text: str) -> str:
 
 
 def read_decisions(path: str | Path) -> pd.DataFrame:
-    """The decisions in a CSV file (UTF-8, BOM allowed), validated line by line."""
+    """The decisions in a CSV file (UTF-8, or as Excel saves it: see
+    :func:`~xref.decode.decode_table`), validated line by line."""
     path = Path(path)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DecisionsError(f"{path}: not UTF-8 text; save it as UTF-8 CSV") from None
+        text = decode_table(path.read_bytes())
+    except DecodeError as exc:
+        raise DecisionsError(f"{path}: {exc}") from None
     rows = list(csv.DictReader(text.splitlines()))
     missing = set(DECISION_COLUMNS[:7]) - set(rows[0] if rows else DECISION_COLUMNS)
     if missing:

@@ -1,8 +1,10 @@
 """Turn a file's bytes into text, or say precisely why that cannot be done.
 
-UTF-8 (with or without BOM) is tried first: real GB or Big5 text almost never forms valid
-UTF-8. Otherwise GB18030 (a superset of GBK and GB2312) and Big5 both often decode the same
-bytes without error, so each successful decoding is scored by how many of its Han characters
+A byte-order mark decides first: UTF-8, or UTF-16 and UTF-32 (Windows Notepad's and Excel's
+"Unicode" text). Otherwise a file with NUL bytes is UTF-16 if it decodes as such to Chinese
+text, else binary. Then UTF-8 is tried: real GB or Big5 text almost never forms valid UTF-8.
+Otherwise GB18030 (a superset of GBK and GB2312) and Big5 both often decode the same bytes
+without error, so each successful decoding is scored by how many of its Han characters
 are *common* ones (GB2312 level 1 or Big5 level 1): the wrong decoding of Chinese text lands
 on rare characters, kana and private-use code points about half the time.
 """
@@ -20,6 +22,14 @@ MAGIC = {
     b"\xff\xd8\xff": "JPEG image",
     b"GIF8": "GIF image",
 }
+# (mark, name, codec), UTF-32 first: its little-endian mark begins with UTF-16's
+BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig", "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32", "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32", "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16", "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16", "utf-16-be"),
+)
 MAX_REPLACED = 1 / 1000  # tolerated share of undecodable bytes before giving up
 
 
@@ -67,12 +77,16 @@ def decode_bytes(data: bytes) -> Decoded:
     for magic, what in MAGIC.items():
         if data.startswith(magic):
             raise DecodeError("binary", f"looks like a {what}, not text")
-    if data.startswith(codecs.BOM_UTF8):
-        return _strict_or_replaced(data[len(codecs.BOM_UTF8) :], "utf-8-sig", "utf-8")
+    for mark, label, codec in BOMS:
+        if data.startswith(mark):
+            decoded = _strict_or_replaced(data[len(mark) :], label, codec)
+            if not decoded.text.strip(" \t\r\n\x00\ufeff"):
+                raise DecodeError("empty", "the file has no text")
+            return decoded
     if b"\x00" in data[:4096]:
-        raise DecodeError(
-            "binary", "contains NUL bytes (binary file or UTF-16, which is unsupported)"
-        )
+        if (decoded := _utf16_without_mark(data)) is not None:
+            return decoded
+        raise DecodeError("binary", "contains NUL bytes, and is not UTF-16 Chinese text")
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
@@ -105,6 +119,39 @@ def decode_bytes(data: bytes) -> Decoded:
         "not valid UTF-8, GB18030/GBK or Big5 text (or binary data); "
         "re-save it as UTF-8 or fix its encoding in the source",
     )
+
+
+def decode_table(data: bytes) -> str:
+    """The text of an analysts' CSV (manifest, decisions) in any encoding a document may have,
+    as spreadsheets save them (Excel on Chinese Windows: GB18030), but strictly: a broken byte
+    would change a value without a word. Empty data is empty text."""
+    try:
+        decoded = decode_bytes(data)
+    except DecodeError as exc:
+        if exc.problem == "empty":
+            return ""
+        raise
+    if decoded.replaced:
+        raise DecodeError(
+            "undecodable",
+            f"{decoded.replaced} byte(s) are not {decoded.encoding} text; re-save it as UTF-8",
+        )
+    return decoded.text
+
+
+def _utf16_without_mark(data: bytes) -> Decoded | None:
+    """UTF-16 saved without a byte-order mark, when one byte order decodes the data strictly
+    to text whose Han characters are common ones (as GB and Big5 are told apart above)."""
+    if len(data) % 2:
+        return None
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if _common_share(text) >= 0.8:
+            return Decoded(text, codec)
+    return None
 
 
 def _strict_or_replaced(data: bytes, label: str, codec: str) -> Decoded:

@@ -11,6 +11,7 @@ import csv
 import re
 from pathlib import Path
 
+from xref.decode import DecodeError, decode_table
 from xref.types import KINDS, LEVELS, METADATA_FIELDS
 
 INT_FIELDS = ("period_start", "period_end")
@@ -44,18 +45,17 @@ def _check(column: str, value: str) -> tuple[object, str | None]:
 
 
 def read_manifest(path: str | Path) -> dict[str, dict[str, object]]:
-    """Per-document overrides from a manifest CSV (UTF-8, with or without BOM).
+    """Per-document overrides from a manifest CSV (UTF-8, GB18030 as Excel saves it on
+    Chinese Windows, or any other encoding :func:`~xref.decode.decode_bytes` reads).
 
     Raises :class:`ManifestError` naming each bad row and column: unknown columns, missing or
     repeated ``doc_id``, unknown levels or kinds, malformed dates and years.
     """
     path = Path(path)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ManifestError(
-            path, [f"not UTF-8 text (byte {exc.start}); save it as UTF-8 CSV"]
-        ) from None
+        text = decode_table(path.read_bytes())
+    except DecodeError as exc:
+        raise ManifestError(path, [str(exc)]) from None
     rows = list(csv.reader(text.splitlines()))
     if not rows:
         raise ManifestError(path, ["the file is empty; it needs a header row with doc_id"])
