@@ -93,6 +93,19 @@ def test_empty_folder_and_missing_folder_exit_2(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("option", ["--manifest", "--decisions"])
+@pytest.mark.parametrize("where", ["missing.csv", "a_folder"])
+def test_an_unreadable_manifest_or_decisions_file_is_an_error_not_a_traceback(
+    tmp_path: Path, capsys, option: str, where: str
+) -> None:
+    (tmp_path / "a_folder").mkdir()
+    out = tmp_path / "out"
+    assert main(["build", str(RAW), "-o", str(out), option, str(tmp_path / where)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("xref: error:") and where in err
+    assert not out.exists()
+
+
 def test_console_script_is_installed(tmp_path: Path) -> None:
     script = Path(sys.executable).parent / "xref"
     if not script.exists():

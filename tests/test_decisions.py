@@ -74,6 +74,12 @@ def test_decisions_saved_by_excel_on_chinese_windows_are_read(tmp_path: Path) ->
     assert read_decisions(path).loc[0, ["analyst", "note"]].tolist() == ["李", "不是这个任务"]
 
 
+def test_a_line_break_inside_a_note_is_kept(tmp_path: Path) -> None:
+    row = 'a,b,,c,d,,reject,li,"wrong task:\r\nsee (八)"'  # Alt+Enter in an Excel cell
+    (path := tmp_path / "links.csv").write_bytes((HEADER + row + "\r\n").encode())
+    assert read_decisions(path).loc[0, "note"] == "wrong task:\r\nsee (八)"
+
+
 def test_an_empty_decisions_file_holds_no_decision(tmp_path: Path) -> None:
     (path := tmp_path / "links.csv").write_bytes(b"")
     assert read_decisions(path).empty

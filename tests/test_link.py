@@ -143,6 +143,11 @@ def test_character_bigrams_stay_within_han_runs() -> None:
     assert set(first) & set(second) == {"评查"}
 
 
+def test_gold_saved_by_excel_on_chinese_windows_reads_the_same(tmp_path: Path, items) -> None:
+    (gbk := tmp_path / "gold.csv").write_bytes(GOLD.read_text(encoding="utf-8").encode("gbk"))
+    assert read_gold(gbk, items).equals(read_gold(GOLD, items))
+
+
 def test_gold_anchors_resolve_to_the_annotated_items(items) -> None:
     gold = read_gold(GOLD, items)
     assert len(set(zip(gold["child_doc"], gold["child_id"], strict=True))) == 35

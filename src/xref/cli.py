@@ -53,7 +53,7 @@ FACTS = {  # the fact tables, the longest to extract first
 def _load(args: argparse.Namespace) -> xref.Corpus | None:
     try:
         corpus = xref.load_corpus(args.corpus, manifest=args.manifest, jobs=args.jobs)
-    except (FileNotFoundError, ManifestError) as exc:
+    except (OSError, ManifestError) as exc:  # OSError: a missing corpus or manifest, a folder
         print(f"xref: error: {exc}", file=sys.stderr)
         return None
     for problem in corpus.problems:
@@ -123,7 +123,7 @@ def _pipeline(args: argparse.Namespace, stage: Stages) -> _Built | None:
     if (path := _decisions_path(args)) is not None:
         try:
             decisions = read_decisions(path)
-        except DecisionsError as exc:
+        except (DecisionsError, OSError) as exc:
             print(f"xref: error: {exc}", file=sys.stderr)
             return None
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from xref.decode import DecodeError, decode_table
+from xref.decode import DecodeError, open_table
 from xref.frames import records
 
 DECISION_COLUMNS = (
@@ -47,13 +47,12 @@ def fingerprint(text: str) -> str:
 
 def read_decisions(path: str | Path) -> pd.DataFrame:
     """The decisions in a CSV file (UTF-8, or as Excel saves it: see
-    :func:`~xref.decode.decode_table`), validated line by line."""
+    :func:`~xref.decode.open_table`), validated line by line."""
     path = Path(path)
     try:
-        text = decode_table(path.read_bytes())
+        rows = list(csv.DictReader(open_table(path)))
     except DecodeError as exc:
         raise DecisionsError(f"{path}: {exc}") from None
-    rows = list(csv.DictReader(text.splitlines()))
     missing = set(DECISION_COLUMNS[:7]) - set(rows[0] if rows else DECISION_COLUMNS)
     if missing:
         raise DecisionsError(f"{path}: missing columns {sorted(missing)}")

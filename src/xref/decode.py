@@ -12,7 +12,9 @@ on rare characters, kana and private-use code points about half the time.
 from __future__ import annotations
 
 import codecs
+import io
 from dataclasses import dataclass
+from pathlib import Path
 
 MAGIC = {
     b"\x89PNG\r\n\x1a\n": "PNG image",
@@ -121,10 +123,15 @@ def decode_bytes(data: bytes) -> Decoded:
     )
 
 
-def decode_table(data: bytes) -> str:
-    """The text of an analysts' CSV (manifest, decisions) in any encoding a document may have,
-    as spreadsheets save them (Excel on Chinese Windows: GB18030), but strictly: a broken byte
-    would change a value without a word. Empty data is empty text."""
+def open_table(path: str | Path) -> io.StringIO:
+    """An analysts' CSV file (manifest, decisions, gold links) as a stream for :mod:`csv`, line
+    breaks inside quoted cells kept. It may be in any encoding a document may have, as
+    spreadsheets save them (Excel on Chinese Windows: GB18030), but is decoded strictly: a
+    broken byte would change a value without a word. An empty file is an empty table."""
+    return io.StringIO(_decode_table(Path(path).read_bytes()), newline="")
+
+
+def _decode_table(data: bytes) -> str:
     try:
         decoded = decode_bytes(data)
     except DecodeError as exc:

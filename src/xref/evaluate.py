@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from xref.decode import DecodeError, open_table
 from xref.frames import records
 from xref.link import STRONG_GRADES, LinkConfig, select
 
@@ -56,8 +57,10 @@ def resolve_anchor(items: pd.DataFrame, doc_id: str, anchor: str) -> str | None:
 
 def read_gold(path: str | Path, items: pd.DataFrame) -> pd.DataFrame:
     """Gold links with anchors resolved to ``child_id`` / ``parent_id``."""
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        rows = list(csv.DictReader(fh))
+    try:
+        rows = list(csv.DictReader(open_table(path)))
+    except DecodeError as exc:
+        raise GoldError(f"{path}: {exc}") from None
     problems, out = [], []
     for lineno, row in enumerate(rows, start=2):
         if set(GOLD_COLUMNS) - set(row):

@@ -11,7 +11,7 @@ import csv
 import re
 from pathlib import Path
 
-from xref.decode import DecodeError, decode_table
+from xref.decode import DecodeError, open_table
 from xref.types import KINDS, LEVELS, METADATA_FIELDS
 
 INT_FIELDS = ("period_start", "period_end")
@@ -53,10 +53,9 @@ def read_manifest(path: str | Path) -> dict[str, dict[str, object]]:
     """
     path = Path(path)
     try:
-        text = decode_table(path.read_bytes())
+        rows = list(csv.reader(open_table(path)))
     except DecodeError as exc:
         raise ManifestError(path, [str(exc)]) from None
-    rows = list(csv.reader(text.splitlines()))
     if not rows:
         raise ManifestError(path, ["the file is empty; it needs a header row with doc_id"])
     header = [h.strip() for h in rows[0]]
