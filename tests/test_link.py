@@ -94,6 +94,20 @@ def test_a_build_writes_evidence_cards_for_kept_links_only(corpus, items, segmen
         LinkConfig(cards="some")
 
 
+def test_a_build_without_decisions_makes_rows_for_its_links_only(
+    corpus, items, segmenter, terms
+) -> None:
+    """``keep="links"`` makes the rows :func:`select` keeps of the default candidates, the
+    same in every column, and no others."""
+    links = score_pairs(
+        corpus, items, segmenter=segmenter, terms=terms, config=LinkConfig(keep="links")
+    )
+    default = score_pairs(corpus, items, segmenter=segmenter, terms=terms)
+    assert len(links) < len(default) / 2
+    pd.testing.assert_frame_equal(links, select(default))
+    pd.testing.assert_frame_equal(select(links), links)
+
+
 def test_block_jobs_carry_rows_until_scored(corpus, items, segmenter, terms) -> None:
     """Jobs hold item rows, so the process that forks the workers builds no views; a job
     with its views built is self-contained: views, each item's once, and the IDF of its own

@@ -155,8 +155,8 @@ def _pipeline(args: argparse.Namespace, stage: Stages) -> _Built | None:
             corpus,
             items,
             segmenter=segmenter,
-            # an analyst may accept a candidate a build would drop: it needs its card
-            config=LinkConfig(cards="all" if decisions is not None else "kept"),
+            # an analyst may accept a candidate a build would drop: it needs its row and card
+            config=LinkConfig(cards="all") if decisions is not None else LinkConfig(keep="links"),
             terms=terms,
             citations=facts["citations"],
             map_blocks=engine.block_mapper(client) if client is not None else _local_map(args),

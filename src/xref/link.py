@@ -110,7 +110,10 @@ class LinkConfig:
     verbatim_chars: int = 30  # a shared passage this long makes a link "verbatim"
     adapted: float = 0.08  # lowest score of an "adapted" link: every gold link above is right
     partial: float = 0.05  # lowest score of a "partial" link; below it, "thematic"
-    keep: int | None = 5  # candidates per child and parent document (None: all, to evaluate)
+    # candidates per child and parent document: the best 5 (what an analyst's decision may
+    # accept), None: all (to evaluate), "links": those :func:`select` keeps (a build with no
+    # decisions, where the others were three quarters of the rows made)
+    keep: int | Literal["links"] | None = 5
     # evidence cards (shared terms, sentence pair, card) of the "kept" links only, or of "all"
     # candidates: an evaluation lists the misses with theirs, an analyst may accept any
     # candidate, but a build drops most candidates, and their cards were most of its memory
@@ -565,8 +568,8 @@ class BlockJob:
 
 
 def score_block(job: BlockJob) -> pd.DataFrame:
-    """The best ``config.keep`` candidates of every child item in the job's blocks, one row
-    each with every column of :data:`LINK_COLUMNS`. A block is one parent document, so each
+    """The candidates ``config.keep`` asks for of every child item in the job's blocks, one
+    row each with every column of :data:`LINK_COLUMNS`. A block is one parent document, so each
     child item's candidates there are all it has in that document: ranks and grades are
     final."""
     job = job.with_views()
@@ -581,16 +584,20 @@ def _score_one(job: BlockJob, parent: ParentTasks) -> pd.DataFrame:
     config = job.config
     ids = [p.item_id for p in block.parents]
     id_order = np.argsort(np.argsort(ids, kind="stable"), kind="stable")  # ties: by target id
+    links_only = config.keep == "links"
+    limit = config.cap if links_only else config.keep
     rows = []
     for child_doc, reason, views in parent.children:
         signals = block.score(views, 1.0 if "cites" in reason else 0.0, config)
         scores = np.round(signals["score"], 4)
         for c, c_view in enumerate(views):
             best = scores[c].max(initial=0.0)
-            for rank, p in enumerate(np.lexsort((id_order, -scores[c]))[: config.keep], 1):
+            for rank, p in enumerate(np.lexsort((id_order, -scores[c]))[:limit], 1):
                 p_view = block.parents[p]
                 score = float(scores[c, p])
                 kept = _kept(score, best, rank, config)
+                if not kept and links_only:
+                    break  # scores fall and ranks rise: no later candidate is kept
                 row = {
                     "source_doc": child_doc,
                     "source_id": c_view.item_id,
@@ -635,12 +642,12 @@ def score_pairs(
     map_blocks: Callable | None = None,
 ) -> pd.DataFrame:
     """Every allowed (child item, parent task) pair with its signals and score, best first
-    per child and parent document (the best ``config.keep``). :func:`select` keeps the ones
-    that clear the thresholds; only they have evidence cards unless ``config.cards`` is
-    ``"all"``. ``terms`` and ``citations``: the frames of :func:`~xref.terms_frame` and
-    :func:`~xref.citations_frame`, when already computed. ``map_blocks(score_block, jobs)``,
-    like the builtin ``map`` (the default), runs the blocks; the CLI passes one that runs
-    them on worker processes or a dask cluster."""
+    per child and parent document (as many as ``config.keep`` asks for). :func:`select`
+    keeps the ones that clear the thresholds; only they have evidence cards unless
+    ``config.cards`` is ``"all"``. ``terms`` and ``citations``: the frames of
+    :func:`~xref.terms_frame` and :func:`~xref.citations_frame`, when already computed.
+    ``map_blocks(score_block, jobs)``, like the builtin ``map`` (the default), runs the
+    blocks; the CLI passes one that runs them on worker processes or a dask cluster."""
     config = config or LinkConfig()
     jobs = _block_jobs(corpus, items, segmenter, config, terms, citations)
     blocks = [b for b in (map_blocks or map)(score_block, jobs) if len(b)]
