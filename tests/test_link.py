@@ -106,6 +106,8 @@ def test_a_build_without_decisions_makes_rows_for_its_links_only(
     assert len(links) < len(default) / 2
     pd.testing.assert_frame_equal(links, select(default))
     pd.testing.assert_frame_equal(select(links), links)
+    with pytest.raises(ValueError, match="keep"):
+        LinkConfig(keep="link")
 
 
 def test_block_jobs_carry_rows_until_scored(corpus, items, segmenter, terms) -> None:

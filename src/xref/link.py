@@ -122,6 +122,8 @@ class LinkConfig:
     def __post_init__(self) -> None:
         if self.cards not in ("kept", "all"):
             raise ValueError(f"LinkConfig.cards: 'kept' or 'all', not {self.cards!r}")
+        if isinstance(self.keep, str) and self.keep != "links":
+            raise ValueError(f"LinkConfig.keep: a number, None or 'links', not {self.keep!r}")
 
 
 # ---------------------------------------------------------------- who may implement whom
