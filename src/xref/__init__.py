@@ -11,6 +11,8 @@ Each stage is a function on DataFrames or graphs::
                                      # indicators_frame(corpus, items)
     links = xref.find_links(corpus, items)
     graph = xref.build_graph(corpus, items, links)
+    # optional: items of other regions that resemble a plan's tasks (never implementation)
+    similar = xref.find_similar(corpus, items, ["000_75cacc162e068247"])
     cov = xref.coverage(graph)     # matrix, tasks, gaps, orphans, targets, rollup, years
 """
 
@@ -22,7 +24,7 @@ from xref.decode import DecodeError
 from xref.extract import extract, outline
 from xref.graph import build_graph
 from xref.indicators import indicators_frame
-from xref.link import find_links
+from xref.link import find_links, find_similar
 from xref.manifest import ManifestError, read_manifest
 from xref.segment import Segmenter
 from xref.targets import targets_frame
@@ -47,6 +49,7 @@ __all__ = [
     "documents_frame",
     "extract",
     "find_links",
+    "find_similar",
     "indicators_frame",
     "load_corpus",
     "load_document",

@@ -1,6 +1,7 @@
 """Command line: a thin layer over the library.
 
     xref build data/raw -o out [--manifest data/corpus.csv] [--decisions FILE] [--strict]
+                               [--similar-to DOC]
     xref report data/raw -o out [--parent 000]   (coverage outputs only)
     xref evaluate --gold data/annotations/gold_links.csv [data/raw] [-o out]
 
@@ -32,7 +33,7 @@ from xref.evaluate import GoldError, evaluate, read_gold
 from xref.export import write_graph_files
 from xref.graph import Mentions, build_graph
 from xref.io import publish, staging, write_csv
-from xref.link import BlockJob, LinkConfig, score_pairs, select
+from xref.link import BlockJob, LinkConfig, find_similar, score_pairs, select
 from xref.manifest import ManifestError
 from xref.memory import release
 from xref.parallel import available_cores, background, fork_map, share
@@ -79,6 +80,7 @@ class _Built:
     terms: pd.DataFrame
     facts: dict[str, pd.DataFrame]  # by FACTS name
     links: pd.DataFrame
+    similar: pd.DataFrame | None = None  # with --similar-to
 
     @property
     def date(self) -> str:
@@ -113,9 +115,13 @@ def _pipeline(args: argparse.Namespace, stage: Stages) -> _Built | None:
         corpus = _load(args)
     if corpus is None:
         return None
-    try:  # a mistyped --parent is reported now, not after the build
+    try:  # a mistyped --parent or --similar-to is reported now, not after the build
         for wanted in args.parent or []:
             match_document(wanted, (doc.doc_id for doc in corpus))
+        similar_to = [
+            match_document(wanted, (doc.doc_id for doc in corpus), what="--similar-to")
+            for wanted in getattr(args, "similar_to", None) or []
+        ]
     except ValueError as exc:
         print(f"xref: error: {exc}", file=sys.stderr)
         return None
@@ -151,6 +157,7 @@ def _pipeline(args: argparse.Namespace, stage: Stages) -> _Built | None:
         facts = dict(zip(FACTS, tables, strict=True))
         release()  # the parts' rows, joined into the tables, are freed
     with stage("link"):
+        map_blocks = engine.block_mapper(client) if client is not None else _local_map(args)
         scored = score_pairs(
             corpus,
             items,
@@ -159,7 +166,7 @@ def _pipeline(args: argparse.Namespace, stage: Stages) -> _Built | None:
             config=LinkConfig(cards="all") if decisions is not None else LinkConfig(keep="links"),
             terms=terms,
             citations=facts["citations"],
-            map_blocks=engine.block_mapper(client) if client is not None else _local_map(args),
+            map_blocks=map_blocks,
         )
         links = select(scored)
         if decisions is not None:
@@ -167,13 +174,23 @@ def _pipeline(args: argparse.Namespace, stage: Stages) -> _Built | None:
             links = applied.links
             for warning in applied.warnings:
                 print(f"xref: warning: {warning}", file=sys.stderr)
+        similar = None
+        if similar_to:
+            similar = find_similar(
+                corpus,
+                items,
+                similar_to,
+                segmenter=segmenter,
+                terms=terms,
+                map_blocks=map_blocks,
+            )
         # every candidate, and every token with its index: the largest tables of a build,
         # not needed past here; freed now, the graph takes their place instead of adding to it
         del scored, segmenter
         release()
     if client is not None:
         client.close()
-    return _Built(corpus, items, terms, facts, links)
+    return _Built(corpus, items, terms, facts, links, similar)
 
 
 def _graph(built: _Built, stage: Stages) -> tuple[nx.MultiDiGraph, Mentions]:
@@ -189,6 +206,7 @@ def _graph(built: _Built, stage: Stages) -> tuple[nx.MultiDiGraph, Mentions]:
             units=built.facts["units"],
             citations=built.facts["citations"],
             mentions=False,
+            similar=built.similar,
         )
         return graph, Mentions(built.terms)
 
@@ -224,6 +242,7 @@ def _table_writers(built: _Built, folder: Path) -> list[Callable]:
         "items.csv": built.items,
         "terms.csv": built.terms,
         **{f"{name}.csv": table for name, table in built.facts.items()},
+        **({"similar.csv": built.similar} if built.similar is not None else {}),
     }
     return [
         *(partial(write_csv, table, folder / name) for name, table in tables.items()),
@@ -316,6 +335,7 @@ def _summary(args: argparse.Namespace, built: _Built, graph: nx.MultiDiGraph) ->
         f"xref: {len(corpus)} document(s) loaded from {args.corpus}, "
         f"{len(corpus.problems)} problem(s), {n_warn} document(s) with warnings, "
         f"{len(built.items)} items, {len(built.links)} implements links, "
+        f"{'' if built.similar is None else f'{len(built.similar)} similar_to links, '}"
         f"{graph.number_of_nodes()} graph nodes -> {args.out}/"
     )
 
@@ -390,6 +410,14 @@ def parser() -> argparse.ArgumentParser:
     )
     b.add_argument("--strict", action="store_true", help="exit 1 when any file is skipped")
     b.add_argument("--timings", help="write each stage's seconds and peak memory to this JSON")
+    b.add_argument(
+        "--similar-to",
+        action="append",
+        metavar="DOC",
+        help="also compare the tasks of this document (id or unique prefix; repeatable) with "
+        "the items of every document of another region: similar.csv and similar_to edges, "
+        "never counted as implementation",
+    )
     b.set_defaults(func=_build)
     r = sub.add_parser(
         "report", help="write only the coverage outputs: tables, heatmaps, report.html, xlsx"

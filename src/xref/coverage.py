@@ -135,14 +135,14 @@ def _resolve(graph: nx.MultiDiGraph, docs: dict[str, Metadata], parent) -> list[
     return [ids[match_document(w, ids)] for w in ([parent] if isinstance(parent, str) else parent)]
 
 
-def match_document(wanted: str, doc_ids: Iterable[str]) -> str:
+def match_document(wanted: str, doc_ids: Iterable[str], *, what: str = "parent") -> str:
     """The one document id that is ``wanted`` or starts with it; ValueError naming the
-    choices when none or several do."""
+    choices when none or several do (``what`` was asked for)."""
     doc_ids = list(doc_ids)
     hits = [doc_id for doc_id in doc_ids if doc_id.startswith(wanted)]
     if len(hits) != 1:
         raise ValueError(
-            f"parent {wanted!r} matches {len(hits)} loaded documents; "
+            f"{what} {wanted!r} matches {len(hits)} loaded documents; "
             f"choose one of: {', '.join(sorted(doc_ids))}"
         )
     return hits[0]

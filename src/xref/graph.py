@@ -18,6 +18,9 @@ edges
     ``contains``      document -> top item, item -> child item
     ``implements``    child item -> parent task: weight (score), grade, evidence, decided_by
                       and the separate signals
+    ``similar_to``    item -> task of a document of another region, only when asked for
+                      (``xref build --similar-to``): the same attributes; a comparison, which
+                      coverage never reads
     ``cites``         document -> document (or placeholder): title as written, count
     ``mentions``      item -> term: weight, found_by (quoted, dictionary or tfidf: the
                       ``source`` column of ``terms.csv``; an edge attribute named ``source``
@@ -100,9 +103,11 @@ def build_graph(
     units: pd.DataFrame | None = None,
     citations: pd.DataFrame | None = None,
     mentions: bool = True,
+    similar: pd.DataFrame | None = None,
 ) -> nx.MultiDiGraph:
     """The graph of a corpus: documents and their items, implements links, citations (with
-    placeholders for cited documents not in the corpus), key terms, units and regions.
+    placeholders for cited documents not in the corpus), key terms, units and regions;
+    ``similar_to`` links too when ``similar`` (:func:`xref.link.find_similar`) is given.
 
     ``mentions=False`` adds the term nodes but not their ``mentions`` edges, most of a large
     graph's edges and memory: :func:`graph_edges` gives them in their place, from
@@ -158,24 +163,9 @@ def build_graph(
         )
         g.add_edge(parent, node, key="contains", type="contains")
 
-    signals = [s for s in SIGNALS if s in links.columns]
-    for row in records(links):
-        values = {s: getattr(row, s) for s in signals}
-        g.add_edge(
-            node_of(row.source_doc, row.source_id),
-            node_of(row.target_doc, row.target_id),
-            key="implements",
-            **_clean(
-                {
-                    "type": "implements",
-                    "weight": float(row.score),
-                    "grade": row.grade,
-                    "evidence": row.evidence,
-                    "decided_by": row.decided_by,
-                    **{s: float(v) for s, v in values.items() if v == v},
-                }
-            ),
-        )
+    _link_edges(g, links, "implements", node_of)
+    if similar is not None:
+        _link_edges(g, similar, "similar_to", node_of)
 
     if citations is not None:
         # titles recur across documents: each placeholder's metadata is read once per title
@@ -221,6 +211,28 @@ def build_graph(
     if units is not None:
         _attach(g, units, "unit", "responsible", {"role": "role"}, node_of)
     return g
+
+
+def _link_edges(g: nx.MultiDiGraph, links: pd.DataFrame, key: str, node_of: Callable) -> None:
+    """One ``key`` edge per row of a links frame (:func:`xref.link.score_pairs`' columns)."""
+    signals = [s for s in SIGNALS if s in links.columns]
+    for row in records(links):
+        values = {s: getattr(row, s) for s in signals}
+        g.add_edge(
+            node_of(row.source_doc, row.source_id),
+            node_of(row.target_doc, row.target_id),
+            key=key,
+            **_clean(
+                {
+                    "type": key,
+                    "weight": float(row.score),
+                    "grade": row.grade,
+                    "evidence": row.evidence,
+                    "decided_by": row.decided_by,
+                    **{s: float(v) for s, v in values.items() if v == v},
+                }
+            ),
+        )
 
 
 def _attach(

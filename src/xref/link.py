@@ -36,8 +36,8 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from itertools import chain, repeat
 from typing import Literal
@@ -204,6 +204,27 @@ def _covers(p: Metadata, a: Metadata) -> bool:
         and None not in (p.period_start, p.period_end, a.period_start)
         and p.period_start <= a.period_start <= p.period_end
     )
+
+
+def cross_region_pairs(corpus: Corpus, targets: Iterable[str]) -> pd.DataFrame:
+    """``child_doc, parent_doc, reason`` pairing each of ``targets`` with every document of
+    another region: neither in the other's region chain, and neither national (a national
+    document is every region's). These pairs carry ``similar_to`` links, never implements
+    ones: :func:`relation` allows none of them. Documents of unknown region are left out."""
+    docs = {doc.doc_id: doc.meta for doc in corpus}
+    rows = [
+        (child, parent, "cross_region")
+        for parent in sorted(set(targets))
+        for child in sorted(docs)
+        if _other_regions(docs[child], docs[parent])
+    ]
+    return pd.DataFrame(rows, columns=["child_doc", "parent_doc", "reason"])
+
+
+def _other_regions(a: Metadata, b: Metadata) -> bool:
+    if "national" in (a.level, b.level) or not a.region or not b.region:
+        return False
+    return a.region not in region_chain(b) and b.region not in region_chain(a)
 
 
 # ---------------------------------------------------------------- item texts as vectors
@@ -642,16 +663,19 @@ def score_pairs(
     terms: pd.DataFrame | None = None,
     citations: pd.DataFrame | None = None,
     map_blocks: Callable | None = None,
+    pairs: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Every allowed (child item, parent task) pair with its signals and score, best first
-    per child and parent document (as many as ``config.keep`` asks for). :func:`select`
+    per child and parent document (as many as ``config.keep`` asks for). ``pairs``: the
+    documents to compare (``child_doc, parent_doc, reason``), by default those
+    :func:`document_pairs` allows to carry implements links. :func:`select`
     keeps the ones that clear the thresholds; only they have evidence cards unless
     ``config.cards`` is ``"all"``. ``terms`` and ``citations``: the frames of
     :func:`~xref.terms_frame` and :func:`~xref.citations_frame`, when already computed.
     ``map_blocks(score_block, jobs)``, like the builtin ``map`` (the default), runs the
     blocks; the CLI passes one that runs them on worker processes or a dask cluster."""
     config = config or LinkConfig()
-    jobs = _block_jobs(corpus, items, segmenter, config, terms, citations)
+    jobs = _block_jobs(corpus, items, segmenter, config, terms, citations, pairs)
     blocks = [b for b in (map_blocks or map)(score_block, jobs) if len(b)]
     if not blocks:
         return pd.DataFrame(columns=list(LINK_COLUMNS))
@@ -668,6 +692,7 @@ def _block_jobs(
     config: LinkConfig,
     terms: pd.DataFrame | None,
     citations: pd.DataFrame | None,
+    pairs: pd.DataFrame | None = None,
 ) -> list[BlockJob]:
     """One :class:`BlockJob` per parent document that has tasks and candidate children."""
     segmenter = segmenter or corpus_segmenter(corpus)
@@ -677,9 +702,10 @@ def _block_jobs(
 
         terms = terms_frame(corpus, items, segmenter=segmenter)
     key_terms = terms_by_item(terms)
-    if citations is None:
-        citations = citations_frame(corpus, items)
-    pairs = document_pairs(corpus, citations)
+    if pairs is None:
+        if citations is None:
+            citations = citations_frame(corpus, items)
+        pairs = document_pairs(corpus, citations)
     docs = {doc.doc_id: doc for doc in corpus}
 
     children = _leaves(items, CHILD_KINDS)
@@ -738,3 +764,32 @@ def find_links(
     return select(
         score_pairs(corpus, items, segmenter=segmenter, config=config, terms=terms), config
     )
+
+
+def find_similar(
+    corpus: Corpus,
+    items: pd.DataFrame,
+    targets: Iterable[str],
+    *,
+    segmenter: Segmenter | None = None,
+    config: LinkConfig | None = None,
+    terms: pd.DataFrame | None = None,
+    map_blocks: Callable | None = None,
+) -> pd.DataFrame:
+    """The ``similar_to`` links: items of documents of other regions (:func:`cross_region_pairs`)
+    that resemble the tasks of ``targets`` (document ids), scored, cut, graded and carded as
+    implements links are, with ``reason`` ``cross_region``. A comparison, never an
+    implementation: a district of Tianjin implements nothing of Shanghai's, and coverage never
+    reads these links."""
+    config = replace(config or LinkConfig(), keep="links")
+    pairs = cross_region_pairs(corpus, targets)
+    scored = score_pairs(
+        corpus,
+        items,
+        segmenter=segmenter,
+        config=config,
+        terms=terms,
+        map_blocks=map_blocks,
+        pairs=pairs,
+    )
+    return select(scored, config)
