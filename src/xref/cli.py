@@ -51,6 +51,10 @@ FACTS = {  # the fact tables, the longest to extract first
 }
 
 
+def _say(message: str) -> None:
+    print(f"xref: {message}", file=sys.stderr, flush=True)
+
+
 def _load(args: argparse.Namespace) -> xref.Corpus | None:
     try:
         corpus = xref.load_corpus(args.corpus, manifest=args.manifest, jobs=args.jobs)
@@ -111,6 +115,13 @@ def _pipeline(args: argparse.Namespace, stage: Stages) -> _Built | None:
     if (out := Path(args.out)).exists() and not out.is_dir():  # found now, not after the build
         print(f"xref: error: the output folder {out} is a file", file=sys.stderr)
         return None
+    decisions = None  # read first: a bad file is reported before the corpus is loaded
+    if (path := _decisions_path(args)) is not None:
+        try:
+            decisions = read_decisions(path)
+        except (DecisionsError, OSError) as exc:
+            print(f"xref: error: {exc}", file=sys.stderr)
+            return None
     with stage("load"):
         corpus = _load(args)
     if corpus is None:
@@ -125,13 +136,6 @@ def _pipeline(args: argparse.Namespace, stage: Stages) -> _Built | None:
     except ValueError as exc:
         print(f"xref: error: {exc}", file=sys.stderr)
         return None
-    decisions = None
-    if (path := _decisions_path(args)) is not None:
-        try:
-            decisions = read_decisions(path)
-        except (DecisionsError, OSError) as exc:
-            print(f"xref: error: {exc}", file=sys.stderr)
-            return None
 
     client = engine.connect(args.scheduler) if args.engine == "dask" else None
     with stage("segment"):
@@ -265,7 +269,7 @@ def _say_coverage(args: argparse.Namespace, cov: xref.Coverage) -> None:
 
 
 def _build(args: argparse.Namespace) -> int:
-    stage = Stages()
+    stage = Stages(say=_say)
     if (built := _pipeline(args, stage)) is None:
         return 2
     jobs = _workers(args)
@@ -341,7 +345,7 @@ def _summary(args: argparse.Namespace, built: _Built, graph: nx.MultiDiGraph) ->
 
 
 def _report(args: argparse.Namespace) -> int:
-    stage = Stages()
+    stage = Stages(say=_say)
     if (built := _pipeline(args, stage)) is None:
         return 2
     if (cov := _coverage(args, *_graph(built, stage), built.facts["targets"], stage)) is None:

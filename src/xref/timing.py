@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import resource
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -33,13 +34,18 @@ def _peak_mb() -> float:
 
 class Stages:
     """``with stages("link"): ...`` records the stage's seconds and peak resident memory
-    (per stage on Linux, where the kernel's peak mark can be reset; else since start)."""
+    (per stage on Linux, where the kernel's peak mark can be reset; else since start);
+    ``say``, if given, is told as each stage starts (a build of many documents runs for
+    minutes)."""
 
-    def __init__(self) -> None:
+    def __init__(self, say: Callable[[str], object] | None = None) -> None:
         self.rows: list[dict] = []
+        self.say = say
 
     @contextmanager
     def __call__(self, name: str):
+        if self.say is not None:
+            self.say(f"{name} ...")
         per_stage = _reset_peak()
         started_at = time.time()  # for tools that sample the process from outside
         start = time.perf_counter()
