@@ -131,7 +131,7 @@ def _pipeline(args: argparse.Namespace, stage: Stages) -> _Built | None:
             match_document(wanted, (doc.doc_id for doc in corpus))
         similar_to = [
             match_document(wanted, (doc.doc_id for doc in corpus), what="--similar-to")
-            for wanted in getattr(args, "similar_to", None) or []
+            for wanted in args.similar_to or []
         ]
     except ValueError as exc:
         print(f"xref: error: {exc}", file=sys.stderr)
@@ -188,8 +188,9 @@ def _pipeline(args: argparse.Namespace, stage: Stages) -> _Built | None:
                 terms=terms,
                 map_blocks=map_blocks,
             )
-        # every candidate, and every token with its index: the largest tables of a build,
-        # not needed past here; freed now, the graph takes their place instead of adding to it
+        # the candidates (every one when an analyst may accept it) and every token with its
+        # index: the largest tables of a build, not needed past here; freed now, the graph
+        # takes their place instead of adding to it
         del scored, segmenter
         release()
     if client is not None:
@@ -430,7 +431,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("-o", "--out", default="out", help="output folder (default: out)")
     r.add_argument("--manifest", help="metadata manifest CSV")
     r.add_argument("--decisions", help="analysts' link decisions")
-    r.set_defaults(func=_report)
+    r.set_defaults(func=_report, similar_to=None)
     for command in (b, r):
         command.add_argument(
             "--segmenter",
