@@ -4,7 +4,8 @@ Who may implement whom (:func:`document_pairs`): a document's candidate parents 
 documents of a higher level in its own region chain (district -> its city -> its province ->
 national), documents it cites that sit in that chain, and, at the same level, a multi-year
 plan of the same issuer whose period covers an annual document (work points -> plan). Never
-across regions.
+across regions: documents of other regions are only compared, when asked for
+(:func:`find_similar`: ``similar_to`` links, scored the same way, never implementation).
 
 Each (child item, parent task) pair of those documents is scored with separate signals, kept
 as columns so an analyst can see why a link exists:
