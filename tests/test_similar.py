@@ -76,6 +76,20 @@ def test_a_mistyped_similar_to_is_reported_before_any_work(tmp_path: Path, capsy
     assert not out.exists()
 
 
+def test_a_corpus_of_one_region_gives_an_empty_comparison_and_says_why(
+    tmp_path: Path, capsys
+) -> None:
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    for prefix in ("000", "001"):  # Shanghai's plan and a district of Shanghai
+        (folder / f"{seed(prefix)}.txt").write_bytes((RAW / f"{seed(prefix)}.txt").read_bytes())
+    out = tmp_path / "out"
+    assert main(["build", str(folder), "-o", str(out), "--no-cache", "--similar-to", "000"]) == 0
+    assert "found nothing to compare: 0 document(s) of another region" in capsys.readouterr().err
+    similar = pd.read_csv(out / "similar.csv", encoding="utf-8-sig")
+    assert similar.empty and list(similar.columns) == list(LINK_COLUMNS)
+
+
 def test_the_library_call_needs_no_segmenter(corpus) -> None:
     items = xref.extract(corpus)
     found = xref.find_similar(corpus, items, [seed("002")])

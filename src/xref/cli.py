@@ -33,7 +33,14 @@ from xref.evaluate import GoldError, evaluate, read_gold
 from xref.export import write_graph_files
 from xref.graph import Mentions, build_graph
 from xref.io import publish, staging, write_csv
-from xref.link import BlockJob, LinkConfig, find_similar, score_pairs, select
+from xref.link import (
+    BlockJob,
+    LinkConfig,
+    cross_region_pairs,
+    find_similar,
+    score_pairs,
+    select,
+)
 from xref.manifest import ManifestError
 from xref.memory import release
 from xref.parallel import available_cores, background, fork_map, share
@@ -188,6 +195,13 @@ def _pipeline(args: argparse.Namespace, stage: Stages) -> _Built | None:
                 terms=terms,
                 map_blocks=map_blocks,
             )
+            if similar.empty:
+                others = cross_region_pairs(corpus, similar_to)["child_doc"].nunique()
+                print(
+                    f"xref: warning: --similar-to found nothing to compare: {others} "
+                    "document(s) of another region, no item of theirs close to a task",
+                    file=sys.stderr,
+                )
         # the candidates (every one when an analyst may accept it) and every token with its
         # index: the largest tables of a build, not needed past here; freed now, the graph
         # takes their place instead of adding to it
