@@ -61,6 +61,7 @@ def test_segmenting_on_workers_gives_the_same_tokens(
     again.tokenize_all(texts, jobs=2, part_chars=20_000)
     assert [again.tokenize(t) for t in texts] == expected
     assert (again.cache.hits, again.cache.misses) == (len(set(texts)), 0)
+    assert again._tokenizer is None  # nothing to cut: the workers only sliced the texts
 
 
 def test_outputs_do_not_depend_on_the_number_of_processes(

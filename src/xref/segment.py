@@ -234,7 +234,8 @@ class Segmenter:
                 for text in todo:
                     if (found := self.cache.get(self._key(text))) is not None:
                         known[text] = found
-            _ = self.tokenizer  # loaded once, here: the forked workers inherit it
+            if len(known) < len(todo):  # loaded once, here: the forked workers inherit it
+                _ = self.tokenizer
             canonical = self._canonical
             parts = [[(t, known.get(t)) for t in part] for part in partitions(todo, part_chars)]
             for part, results in zip(
