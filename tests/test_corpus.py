@@ -35,15 +35,20 @@ def messy(tmp_path: Path) -> Path:
     (folder / "jiading_gbk.txt").write_bytes(text_001.encode("gbk"))
     (folder / "notice_big5.txt").write_bytes(big5_document().encode("big5"))
     (folder / "jiading_utf16.txt").write_bytes(text_001.encode("utf-16"))  # Notepad's "Unicode"
+    (folder / "jiading_upper.TXT").write_text(text_001, encoding="utf-8")  # as Windows names it
+    (folder / "plan.pdf").write_bytes(b"%PDF-1.7\n")  # downloaded, never converted
+    (folder / "notes.md").write_text("the analyst's own notes", encoding="utf-8")
     return folder
 
 
 def test_bad_files_are_skipped_with_reasons_and_nothing_else_is_lost(messy: Path) -> None:
     corpus = xref.load_corpus(messy)
     ids = [d.doc_id for d in corpus]
-    assert ids == sorted([*SEED_IDS, "jiading_gbk", "jiading_utf16", "notice_big5"])
+    extra = ["jiading_gbk", "jiading_upper", "jiading_utf16", "notice_big5"]
+    assert ids == sorted([*SEED_IDS, *extra])
     problems = {Path(p.path).name: p.problem for p in corpus.problems}
-    assert problems == {"empty.txt": "empty", "scan.txt": "binary"}
+    # a document in another format is named, not passed over; other files are not documents
+    assert problems == {"empty.txt": "empty", "scan.txt": "binary", "plan.pdf": "not_text"}
     assert "PNG" in next(p.detail for p in corpus.problems if p.problem == "binary")
 
 

@@ -16,6 +16,17 @@ from xref.types import METADATA_FIELDS, Corpus, Document, Problem
 
 MANIFEST_NAME = "corpus.csv"
 FILES_PER_TASK = 50  # files a worker loads per task, when loading on several processes
+# documents saved in a format xref does not read: named in the problems, not passed over
+OTHER_FORMATS = {
+    ".pdf": "PDF",
+    ".doc": "Word",
+    ".docx": "Word",
+    ".wps": "WPS",
+    ".rtf": "RTF",
+    ".odt": "OpenDocument",
+    ".htm": "HTML",
+    ".html": "HTML",
+}
 DOCUMENT_COLUMNS = (
     "doc_id",
     *METADATA_FIELDS,
@@ -79,10 +90,12 @@ def _load_files(files: list[Path], overrides: dict) -> list[Document | Problem]:
 
 
 def load_corpus(path: str | Path, *, manifest: str | Path | None = None, jobs: int = 1) -> Corpus:
-    """Load every ``*.txt`` file under ``path`` (recursively); the file stem is the ``doc_id``.
+    """Load every ``*.txt`` file under ``path`` (recursively, ``.TXT`` too); the file stem is
+    the ``doc_id``.
 
     Files that are empty, binary or undecodable are skipped and listed in ``Corpus.problems``
-    with the reason; the others still load. ``manifest`` defaults to :func:`find_manifest`;
+    with the reason, as are documents in a format xref does not read (PDF, Word, HTML...);
+    the others still load. ``manifest`` defaults to :func:`find_manifest`;
     a malformed manifest raises :class:`~xref.manifest.ManifestError`. ``jobs`` > 1 loads
     files on that many processes (:mod:`xref.parallel`); the corpus is the same.
     """
@@ -92,11 +105,12 @@ def load_corpus(path: str | Path, *, manifest: str | Path | None = None, jobs: i
     manifest_path = Path(manifest) if manifest else find_manifest(root)
     overrides = read_manifest(manifest_path) if manifest_path else {}
 
-    files = sorted(
+    found = sorted(
         p
-        for p in root.rglob("*.txt")
+        for p in root.rglob("*")
         if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
     )
+    files = [p for p in found if p.suffix.lower() == ".txt"]
     parts = [files[i : i + FILES_PER_TASK] for i in range(0, len(files), FILES_PER_TASK)]
     loaded = fork_map(partial(_load_files, overrides=overrides), parts, jobs)
     documents: dict[str, Document] = {}
@@ -110,6 +124,10 @@ def load_corpus(path: str | Path, *, manifest: str | Path | None = None, jobs: i
             problems.append(result)
         else:
             documents[doc_id] = result
+    for file in found:
+        if (kind := OTHER_FORMATS.get(file.suffix.lower())) is not None:
+            detail = f"a {kind} file: xref reads .txt; save its text as a .txt file to include it"
+            problems.append(Problem(str(file), "not_text", detail))
     for doc_id in sorted(set(overrides) - set(documents)):
         problems.append(
             Problem(
