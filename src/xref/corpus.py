@@ -17,6 +17,7 @@ from xref.types import METADATA_FIELDS, Corpus, Document, Problem
 MANIFEST_NAME = "corpus.csv"
 FILES_PER_TASK = 50  # files a worker loads per task, when loading on several processes
 # documents saved in a format xref does not read: named in the problems, not passed over
+# (not HTML: an output folder inside the corpus folder holds xref's own report.html)
 OTHER_FORMATS = {
     ".pdf": "PDF",
     ".doc": "Word",
@@ -24,8 +25,6 @@ OTHER_FORMATS = {
     ".wps": "WPS",
     ".rtf": "RTF",
     ".odt": "OpenDocument",
-    ".htm": "HTML",
-    ".html": "HTML",
 }
 DOCUMENT_COLUMNS = (
     "doc_id",
@@ -94,7 +93,7 @@ def load_corpus(path: str | Path, *, manifest: str | Path | None = None, jobs: i
     the ``doc_id``.
 
     Files that are empty, binary or undecodable are skipped and listed in ``Corpus.problems``
-    with the reason, as are documents in a format xref does not read (PDF, Word, HTML...);
+    with the reason, as are documents in a format xref does not read (PDF, Word...);
     the others still load. ``manifest`` defaults to :func:`find_manifest`;
     a malformed manifest raises :class:`~xref.manifest.ManifestError`. ``jobs`` > 1 loads
     files on that many processes (:mod:`xref.parallel`); the corpus is the same.
