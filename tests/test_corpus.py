@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import opencc
@@ -11,6 +13,7 @@ import pytest
 from conftest import RAW, SEED_IDS, seed
 
 import xref
+from xref.cli import main
 from xref.corpus import DOCUMENT_COLUMNS
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02"
@@ -116,3 +119,21 @@ def test_loading_on_several_processes_gives_the_same_corpus(
     ]
     assert two.problems == one.problems
     assert {p.problem for p in two.problems} >= {"duplicate_id", "empty"}
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="Linux file names are bytes")
+def test_a_file_name_that_is_not_utf8_loads_under_its_chinese_name(tmp_path: Path) -> None:
+    """Unzipped on Linux, an archive made on Chinese Windows keeps GBK file names; such a
+    name reached every output and stopped the build with a UnicodeEncodeError."""
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    text = (RAW / f"{seed('001')}.txt").read_bytes()
+    (folder / os.fsdecode("嘉定区报告.txt".encode("gbk"))).write_bytes(text)
+    (folder / os.fsdecode(b"\xff\xff.txt")).write_bytes(b"")  # neither UTF-8 nor GB18030
+    corpus = xref.load_corpus(folder)
+    assert [doc.doc_id for doc in corpus] == ["嘉定区报告"]
+    assert xref.documents_frame(corpus)["path"].tolist() == ["嘉定区报告.txt"]
+    assert xref.problems_frame(corpus)["path"].str.endswith("\\xff\\xff.txt").all()
+    out = tmp_path / "out"
+    assert main(["build", str(folder), "-o", str(out), "--no-cache"]) == 0
+    assert "嘉定区报告" in (out / "documents.csv").read_text(encoding="utf-8-sig")

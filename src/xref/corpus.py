@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import partial
 from pathlib import Path
 
@@ -64,7 +65,7 @@ def load_document(
         if r.reason == "garbled"
     ]
     return Document(
-        doc_id=doc_id or path.stem,
+        doc_id=doc_id or shown(path.stem),
         path=path,
         encoding=decoded.encoding,
         raw=decoded.text,
@@ -76,15 +77,31 @@ def load_document(
     )
 
 
+def shown(name: str) -> str:
+    """A file name or path as text. A name that is not UTF-8 (a zip archive made on Chinese
+    Windows keeps GBK names) arrives with its odd bytes as surrogates, which no output can
+    hold: it is read as GB18030, else its odd bytes are escaped."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        raw = os.fsencode(name)
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "backslashreplace")
+
+
 def _load_files(files: list[Path], overrides: dict) -> list[Document | Problem]:
     out: list[Document | Problem] = []
     for file in files:
+        doc_id = shown(file.stem)
         try:
-            out.append(load_document(file, overrides=overrides.get(file.stem)))
+            out.append(load_document(file, doc_id=doc_id, overrides=overrides.get(doc_id)))
         except DecodeError as exc:
-            out.append(Problem(str(file), exc.problem, exc.detail))
+            out.append(Problem(shown(str(file)), exc.problem, exc.detail))
         except OSError as exc:
-            out.append(Problem(str(file), "unreadable", exc.strerror or str(exc)))
+            out.append(Problem(shown(str(file)), "unreadable", exc.strerror or str(exc)))
     return out
 
 
@@ -115,10 +132,12 @@ def load_corpus(path: str | Path, *, manifest: str | Path | None = None, jobs: i
     documents: dict[str, Document] = {}
     problems: list[Problem] = []
     for file, result in zip(files, (r for part in loaded for r in part), strict=True):
-        doc_id = file.stem
+        doc_id = shown(file.stem)
         if doc_id in documents:
-            first = documents[doc_id].path
-            problems.append(Problem(str(file), "duplicate_id", f"{doc_id!r} is already {first}"))
+            first = shown(str(documents[doc_id].path))
+            problems.append(
+                Problem(shown(str(file)), "duplicate_id", f"{doc_id!r} is already {first}")
+            )
         elif isinstance(result, Problem):
             problems.append(result)
         else:
@@ -126,7 +145,7 @@ def load_corpus(path: str | Path, *, manifest: str | Path | None = None, jobs: i
     for file in found:
         if (kind := OTHER_FORMATS.get(file.suffix.lower())) is not None:
             detail = f"a {kind} file: xref reads .txt; save its text as a .txt file to include it"
-            problems.append(Problem(str(file), "not_text", detail))
+            problems.append(Problem(shown(str(file)), "not_text", detail))
     for doc_id in sorted(set(overrides) - set(documents)):
         problems.append(
             Problem(
@@ -149,7 +168,7 @@ def documents_frame(corpus: Corpus) -> pd.DataFrame:
         row["n_chars"] = len(doc.text)
         row["warnings"] = "; ".join(doc.warnings)
         row["encoding"] = doc.encoding
-        row["path"] = doc.path.relative_to(corpus.root).as_posix()
+        row["path"] = shown(doc.path.relative_to(corpus.root).as_posix())
         rows.append(row)
     df = pd.DataFrame(rows, columns=list(DOCUMENT_COLUMNS))
     return df.astype({"period_start": "Int64", "period_end": "Int64", "n_chars": "int64"})
