@@ -97,6 +97,9 @@ def test_duplicate_ids_in_subfolders_are_reported(tmp_path: Path) -> None:
 def test_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="corpus folder not found"):
         xref.load_corpus(tmp_path / "nowhere")
+    (document := tmp_path / "one.txt").write_text("一份文件", encoding="utf-8")
+    with pytest.raises(FileNotFoundError, match="is a file, not a folder of documents"):
+        xref.load_corpus(document)
 
 
 def test_a_page_that_is_only_chrome_loads_with_a_warning(tmp_path: Path) -> None:

@@ -117,7 +117,8 @@ def load_corpus(path: str | Path, *, manifest: str | Path | None = None, jobs: i
     """
     root = Path(path)
     if not root.is_dir():
-        raise FileNotFoundError(f"corpus folder not found: {root}")
+        what = "is a file, not a folder of documents" if root.exists() else "not found"
+        raise FileNotFoundError(f"corpus folder {what}: {root}")
     manifest_path = Path(manifest) if manifest else find_manifest(root)
     overrides = read_manifest(manifest_path) if manifest_path else {}
 
