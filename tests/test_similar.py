@@ -50,7 +50,7 @@ def test_a_build_adds_similar_links_without_touching_implementation(tmp_path: Pa
     plain, compared = tmp_path / "plain", tmp_path / "compared"
     assert main(["build", str(RAW), "-o", str(plain), "--no-cache"]) == 0
     assert main(["build", str(RAW), "-o", str(compared), "--no-cache", "--similar-to", "000"]) == 0
-    assert not (plain / "similar.csv").exists()
+    assert pd.read_csv(plain / "similar.csv", encoding="utf-8-sig").empty
     similar = pd.read_csv(compared / "similar.csv", encoding="utf-8-sig")
     assert f"{len(similar)} similar_to links" in capsys.readouterr().err
     assert len(similar) and set(similar["source_doc"]) == {seed("002")}
@@ -67,6 +67,9 @@ def test_a_build_adds_similar_links_without_touching_implementation(tmp_path: Pa
         if k == "similar_to":
             source, target = (graph.nodes[n]["doc_id"] for n in (u, v))
             assert regions[f"doc:{source}"] != regions[f"doc:{target}"]
+    # built again without the comparison, the folder holds none: no stale similar.csv
+    assert main(["build", str(RAW), "-o", str(compared), "--no-cache"]) == 0
+    assert (compared / "similar.csv").read_bytes() == (plain / "similar.csv").read_bytes()
 
 
 def test_a_mistyped_similar_to_is_reported_before_any_work(tmp_path: Path, capsys) -> None:

@@ -34,6 +34,7 @@ from xref.export import write_graph_files
 from xref.graph import Mentions, build_graph
 from xref.io import publish, staging, write_csv
 from xref.link import (
+    LINK_COLUMNS,
     BlockJob,
     LinkConfig,
     cross_region_pairs,
@@ -261,7 +262,11 @@ def _table_writers(built: _Built, folder: Path) -> list[Callable]:
         "items.csv": built.items,
         "terms.csv": built.terms,
         **{f"{name}.csv": table for name, table in built.facts.items()},
-        **({"similar.csv": built.similar} if built.similar is not None else {}),
+        # written empty when not asked for: a comparison from an earlier build is not left
+        # beside a graph that has none
+        "similar.csv": pd.DataFrame(columns=list(LINK_COLUMNS))
+        if built.similar is None
+        else built.similar,
     }
     return [
         *(partial(write_csv, table, folder / name) for name, table in tables.items()),
