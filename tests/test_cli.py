@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import RAW, SEED_IDS
+from conftest import RAW, SEED_IDS, seed
 
 from xref.cli import main
 
@@ -184,6 +184,25 @@ def test_a_writer_failing_leaves_the_previous_outputs_as_they_were(
         main(["build", str(folder), "-o", str(out)])
     assert _snapshot(out) == before
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []  # no staging left
+
+
+def test_a_run_replaces_the_figures_of_plans_it_no_longer_details(tmp_path: Path) -> None:
+    """Each plan the report details gets its figures; a later run detailing other plans
+    removes the earlier ones, and nothing else of the folder's."""
+    out = tmp_path / "out"
+    assert main(["build", str(RAW), "-o", str(out), "--no-cache"]) == 0
+    figures = out / "figures"
+
+    def plans() -> list[str]:
+        return sorted(p.name for p in figures.iterdir())
+
+    assert plans() == [f"coverage_{kind}_{seed('000')}.png" for kind in ("bars", "years")]
+    (figures / "my_chart.png").write_bytes(b"an analyst's own")
+    assert main(["report", str(RAW), "-o", str(out), "--no-cache", "--parent", "003"]) == 0
+    assert plans() == [
+        *(f"coverage_{kind}_{seed('003')}.png" for kind in ("bars", "years")),
+        "my_chart.png",
+    ]
 
 
 def test_a_mistyped_parent_is_reported_before_any_work(tmp_path: Path, capsys) -> None:

@@ -45,7 +45,7 @@ from xref.link import (
 from xref.manifest import ManifestError
 from xref.memory import release
 from xref.parallel import available_cores, background, fork_map, share
-from xref.report import report_writers
+from xref.report import STALE, report_writers
 from xref.segment import BACKENDS
 from xref.timing import Stages
 
@@ -329,7 +329,7 @@ def _build(args: argparse.Namespace) -> int:
             release()
             files()
             started.close()  # every file is complete, or a writer's error is raised here
-        publish(folder, args.out)
+        publish(folder, args.out, stale=STALE)
     _say_coverage(args, cov)
     if args.timings:
         stage.write(args.timings)
@@ -375,7 +375,7 @@ def _report(args: argparse.Namespace) -> int:
         del built  # the writers hold what they read
         release()  # the writers fork next: they inherit no freed pages
         share([], report, _workers(args))
-        publish(folder, args.out)
+        publish(folder, args.out, stale=STALE)
     _say_coverage(args, cov)
     return 0
 

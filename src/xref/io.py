@@ -6,7 +6,7 @@ import io
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
@@ -55,15 +55,24 @@ def staging(out: str | Path) -> Iterator[Path]:
             out.rmdir()
 
 
-def publish(folder: str | Path, out: str | Path) -> None:
+def publish(folder: str | Path, out: str | Path, *, stale: Iterable[str] = ()) -> None:
     """Every file under ``folder`` moved to the same place under ``out``, each replacing its
-    namesake at once (readers see the old file or the new one, never half of one)."""
+    namesake at once (readers see the old file or the new one, never half of one). Then the
+    files of ``out`` matching a ``stale`` pattern (``figures/coverage_bars_*.png``: names
+    only xref gives) that this run did not write are removed: an earlier run's figure of a
+    plan no longer reported is not left beside this run's."""
     folder, out = Path(folder), Path(out)
+    written = set()
     for path in sorted(folder.rglob("*")):
         if path.is_file():
             target = out / path.relative_to(folder)
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(path, target)
+            written.add(target)
+    for pattern in stale:
+        for path in sorted(out.glob(pattern)):
+            if path.is_file() and path not in written:
+                path.unlink()
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:

@@ -36,6 +36,9 @@ from xref.plot import (
 )
 
 EXCERPT = 80  # characters of an orphan's text shown in the report
+PLAN_FIGURES = ("coverage_bars", "coverage_years")  # figures/<stem>_<plan id>.png
+# what a run replaces whole: another run's figures of plans this one does not detail
+STALE = tuple(f"figures/{stem}_*.png" for stem in PLAN_FIGURES)
 EXCEL_ROWS = 1_048_576  # rows an Excel sheet holds
 EXCEL_CELL = 32_767  # UTF-16 code units a cell holds
 EXCEL_COLUMNS = 16_384  # columns an Excel sheet holds
@@ -437,7 +440,7 @@ def _plan_figures(cov: Coverage, parent: str, out: Path) -> list[Path]:
     written = []
     ax = draw_task_coverage(cov, parent)
     years = years_figure(cov, parent)
-    for fig, stem in ((ax.figure, "coverage_bars"), (years, "coverage_years")):
+    for fig, stem in zip((ax.figure, years), PLAN_FIGURES, strict=True):
         path = out / "figures" / f"{stem}_{parent}.png"
         save_figure(fig, path)
         plt.close(fig)
