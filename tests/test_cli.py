@@ -110,6 +110,22 @@ def test_an_unreadable_manifest_or_decisions_file_is_an_error_not_a_traceback(
     assert not out.exists()
 
 
+@pytest.mark.parametrize(
+    ("option", "message"), [(["-o", ""], "an empty path"), (["--jobs", "0"], "at least 1")]
+)
+def test_an_empty_output_path_or_no_processes_is_refused(
+    tmp_path: Path, monkeypatch, capsys, option: list[str], message: str
+) -> None:
+    """``-o "$OUT"`` with OUT unset wrote every output into the current folder, over any
+    namesakes there; ``--jobs 0`` ended in a ZeroDivisionError."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exit_:
+        main(["build", str(RAW), *option])
+    assert exit_.value.code == 2
+    assert message in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())
+
+
 def test_console_script_is_installed(tmp_path: Path) -> None:
     script = Path(sys.executable).parent / "xref"
     if not script.exists():

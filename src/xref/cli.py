@@ -419,12 +419,26 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _folder(value: str) -> str:
+    """An output folder: not empty (``-o "$OUT"`` with OUT unset would write into the current
+    folder, over any namesakes of the outputs there)."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("an empty path; give a folder (default: out)")
+    return value
+
+
+def _count(value: str) -> int:
+    if (n := int(value)) < 1:
+        raise argparse.ArgumentTypeError(f"{n}: at least 1")
+    return n
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="xref", description=__doc__.split("\n")[0])
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="load a corpus folder and write tables, links and graph")
     b.add_argument("corpus", help="folder of .txt documents (file stem = document id)")
-    b.add_argument("-o", "--out", default="out", help="output folder (default: out)")
+    b.add_argument("-o", "--out", type=_folder, default="out", help="output folder (default: out)")
     b.add_argument(
         "--manifest", help="metadata manifest CSV (default: corpus.csv in or beside the corpus)"
     )
@@ -447,7 +461,7 @@ def parser() -> argparse.ArgumentParser:
         "report", help="write only the coverage outputs: tables, heatmaps, report.html, xlsx"
     )
     r.add_argument("corpus", help="folder of .txt documents (file stem = document id)")
-    r.add_argument("-o", "--out", default="out", help="output folder (default: out)")
+    r.add_argument("-o", "--out", type=_folder, default="out", help="output folder (default: out)")
     r.add_argument("--manifest", help="metadata manifest CSV")
     r.add_argument("--decisions", help="analysts' link decisions")
     r.set_defaults(func=_report, similar_to=None)
@@ -487,11 +501,11 @@ def parser() -> argparse.ArgumentParser:
     )
     e.add_argument("--gold", required=True, help="gold links CSV (see data/annotations/README.md)")
     e.add_argument("--manifest", help="metadata manifest CSV")
-    e.add_argument("-o", "--out", help="also write evaluation CSVs to this folder")
+    e.add_argument("-o", "--out", type=_folder, help="also write evaluation CSVs to this folder")
     for command in (b, r, e):
         command.add_argument(
             "--jobs",
-            type=int,
+            type=_count,
             default=available_cores(),
             help="processes for loading, segmentation and linking with the local engine "
             "(default: this machine's cores, here %(default)s; outputs do not depend on it)",
