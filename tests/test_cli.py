@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import shutil
 import subprocess
@@ -124,6 +125,24 @@ def test_an_empty_output_path_or_no_processes_is_refused(
     assert exit_.value.code == 2
     assert message in capsys.readouterr().err
     assert not list(tmp_path.iterdir())
+
+
+def test_outputs_that_cannot_be_written_are_reported_before_any_work(
+    tmp_path: Path, capsys
+) -> None:
+    """An evaluation's -o that is a file, or --timings that is a folder, ended in a
+    traceback after the work; a --timings file in a folder not made yet is written there."""
+    (taken := tmp_path / "taken").write_text("mine", encoding="utf-8")
+    gold = str(RAW.parent / "annotations" / "gold_links.csv")
+    assert main(["evaluate", str(RAW), "--gold", gold, "-o", str(taken)]) == 2
+    assert "is a file" in capsys.readouterr().err
+    out = tmp_path / "out"
+    assert main(["build", str(RAW), "-o", str(out), "--timings", str(tmp_path)]) == 2
+    assert "is a folder" in capsys.readouterr().err and not out.exists()
+    timings = tmp_path / "new" / "timings.json"
+    assert main(["build", str(RAW), "-o", str(out), "--timings", str(timings)]) == 0
+    assert [row["stage"] for row in json.loads(timings.read_text())][:2] == ["load", "segment"]
+    assert taken.read_text(encoding="utf-8") == "mine"
 
 
 def test_console_script_is_installed(tmp_path: Path) -> None:

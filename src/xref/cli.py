@@ -119,9 +119,20 @@ def _local_map(args: argparse.Namespace) -> Callable | None:
     return lambda fn, jobs: fork_map(fn, jobs, args.jobs, cost=BlockJob.cost)
 
 
-def _pipeline(args: argparse.Namespace, stage: Stages) -> _Built | None:
-    if (out := Path(args.out)).exists() and not out.is_dir():  # found now, not after the build
+def _unwritable(args: argparse.Namespace) -> bool:
+    """Whether an output path cannot be written, said now rather than after the work: the
+    output folder is a file, or the timings file a folder."""
+    if args.out and (out := Path(args.out)).exists() and not out.is_dir():
         print(f"xref: error: the output folder {out} is a file", file=sys.stderr)
+        return True
+    if getattr(args, "timings", None) and Path(args.timings).is_dir():
+        print(f"xref: error: --timings {args.timings} is a folder", file=sys.stderr)
+        return True
+    return False
+
+
+def _pipeline(args: argparse.Namespace, stage: Stages) -> _Built | None:
+    if _unwritable(args):
         return None
     decisions = None  # read first: a bad file is reported before the corpus is loaded
     if (path := _decisions_path(args)) is not None:
@@ -381,8 +392,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    corpus = _load(args)
-    if corpus is None:
+    if _unwritable(args) or (corpus := _load(args)) is None:
         return 2
     segmenter = xref.corpus_segmenter(corpus)
     items = xref.extract(corpus, segmenter=segmenter, jobs=_workers(args))

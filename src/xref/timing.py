@@ -63,4 +63,5 @@ class Stages:
             )
 
     def write(self, path: str | Path) -> None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
         Path(path).write_text(json.dumps(self.rows, indent=1) + "\n", encoding="utf-8")
