@@ -240,6 +240,13 @@ def test_a_run_replaces_the_figures_of_plans_it_no_longer_details(tmp_path: Path
     ]
 
 
+def test_a_parent_with_nothing_below_it_is_said(tmp_path: Path, capsys) -> None:
+    assert main(["report", str(RAW), "-o", str(tmp_path / "out"), "--parent", "001"]) == 0
+    err = capsys.readouterr().err
+    assert f"no loaded document may implement {seed('001')}" in err
+    assert err.count("no loaded document may implement") == 1
+
+
 def test_a_mistyped_parent_is_reported_before_any_work(tmp_path: Path, capsys) -> None:
     out = tmp_path / "out"
     assert main(["build", str(RAW), "-o", str(out), "--parent", "999"]) == 2

@@ -291,6 +291,12 @@ def _write_documents(corpus: xref.Corpus, folder: Path) -> None:
 
 
 def _say_coverage(args: argparse.Namespace, cov: xref.Coverage) -> None:
+    for parent in cov.parents.loc[cov.parents["children"] == "", "parent_doc"]:
+        print(
+            f"xref: warning: no loaded document may implement {parent} (none below it in its "
+            "region chain, none citing it): its coverage is empty",
+            file=sys.stderr,
+        )
     n_gaps = int((cov.matrix["status"] == "gap").sum())
     print(
         f"xref: coverage of {len(cov.parents)} parent plan(s): {n_gaps} gap cell(s), "
