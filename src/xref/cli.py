@@ -125,7 +125,7 @@ def _unwritable(args: argparse.Namespace) -> bool:
     if args.out and (out := Path(args.out)).exists() and not out.is_dir():
         print(f"xref: error: the output folder {out} is a file", file=sys.stderr)
         return True
-    if getattr(args, "timings", None) and Path(args.timings).is_dir():
+    if args.timings and Path(args.timings).is_dir():
         print(f"xref: error: --timings {args.timings} is a folder", file=sys.stderr)
         return True
     return False
@@ -480,7 +480,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("-o", "--out", type=_folder, default="out", help="output folder (default: out)")
     r.add_argument("--manifest", help="metadata manifest CSV")
     r.add_argument("--decisions", help="analysts' link decisions")
-    r.set_defaults(func=_report, similar_to=None)
+    r.set_defaults(func=_report, similar_to=None, timings=None)
     for command in (b, r):
         command.add_argument(
             "--segmenter",
@@ -526,7 +526,7 @@ def parser() -> argparse.ArgumentParser:
             help="processes for loading, segmentation and linking with the local engine "
             "(default: this machine's cores, here %(default)s; outputs do not depend on it)",
         )
-    e.set_defaults(func=_evaluate, engine="local")
+    e.set_defaults(func=_evaluate, engine="local", timings=None)
     return p
 
 

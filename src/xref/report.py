@@ -367,9 +367,12 @@ def _cell(value, csv: str = ""):
     if isinstance(value, str):
         # a UTF-16 unit per character, two for one beyond the BMP: measured only when it may
         # be too long
-        if len(value) > EXCEL_CELL // 2 and len(value.encode("utf-16-le")) // 2 > EXCEL_CELL:
+        if (
+            len(value) > EXCEL_CELL // 2
+            and len(units := value.encode("utf-16-le")) // 2 > EXCEL_CELL
+        ):
             note = f"……（截断 cut: the whole text is in {csv or 'the CSV tables'}）"
-            kept = value.encode("utf-16-le")[: 2 * (EXCEL_CELL - len(note))]
+            kept = units[: 2 * (EXCEL_CELL - len(note))]
             return kept.decode("utf-16-le", "ignore") + note  # "ignore": a pair cut in two
         return value
     if value is None or isinstance(value, bool | int | float):

@@ -211,10 +211,13 @@ class Segmenter:
     def _base(self, text: str) -> tuple[list[str], array]:
         """:meth:`_backend_words`, from the persistent cache when it has them (cut and
         cached when it has not)."""
-        cached = self.cache.get(self._key(text)) if self.cache is not None else None
+        if self.cache is None:
+            return self._backend_words(text, None)
+        key = self._key(text)
+        cached = self.cache.get(key)
         words, ends = self._backend_words(text, cached)
-        if cached is None and self.cache is not None:
-            self.cache.put(self._key(text), ends)
+        if cached is None:
+            self.cache.put(key, ends)
         return words, ends
 
     def remember(self, text: str, tokens: Tokens) -> None:
@@ -229,11 +232,11 @@ class Segmenter:
         and written here. The tokens are the same whatever ``jobs`` is."""
         todo = [t for t in dict.fromkeys(texts) if t not in self._memo]
         if jobs > 1 and sum(map(len, todo)) >= part_chars:
+            keys = {text: self._key(text) for text in todo} if self.cache is not None else {}
             known = {}
-            if self.cache is not None:
-                for text in todo:
-                    if (found := self.cache.get(self._key(text))) is not None:
-                        known[text] = found
+            for text, key in keys.items():
+                if (found := self.cache.get(key)) is not None:
+                    known[text] = found
             if len(known) < len(todo):  # loaded once, here: the forked workers inherit it
                 _ = self.tokenizer
             canonical = self._canonical
@@ -243,7 +246,7 @@ class Segmenter:
             ):
                 for (text, _), (base_ends, tokens) in zip(part, results, strict=True):
                     if base_ends is not None and self.cache is not None:
-                        self.cache.put(self._key(text), base_ends)
+                        self.cache.put(keys[text], base_ends)
                     # one string per distinct word again: each part brought its own copies
                     tokens.words = list(map(canonical.__getitem__, tokens.words))
                     self._memo[text] = tokens
