@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from conftest import RAW, seed
 
+from xref.citations import citations_frame
 from xref.cli import main
 from xref.decisions import DecisionsError, apply_decisions, fingerprint, read_decisions
+from xref.link import document_pairs
 
 HEADER = (
     "source_doc,source_id,source_fingerprint,target_doc,target_id,target_fingerprint,"
@@ -66,6 +68,26 @@ def test_decisions_follow_moved_items_and_report_stale_ones(
     assert any("is now 二/（三）/8" in w for w in applied.warnings)
     assert any("no item with this id or text" in w for w in applied.warnings)
     assert any("not applied" in w for w in applied.warnings)
+
+
+def test_a_link_added_across_regions_is_applied_and_warned_about(
+    tmp_path: Path, corpus, items, scored, links
+) -> None:
+    """Jizhou (Tianjin) implements nothing of Shanghai's: an analyst may still say so, but
+    is told, since it usually means a document's region is wrong."""
+    d2, d4, d0 = seed("002"), seed("004"), seed("000")
+    leaf = items[(items["doc_id"] == d2) & (items["kind"] == "measure")].iloc[0]["item_id"]
+    path = write(
+        tmp_path / "links.csv",
+        f"{d2},{leaf},,{d0},三/（十）,,add,li,",
+        f"{d4},三/（二）,,{d0},二/（四）,,add,wang,",  # an allowed pair: no warning
+    )
+    pairs = document_pairs(corpus, citations_frame(corpus, items))
+    applied = apply_decisions(links, scored, items, read_decisions(path), pairs=pairs)
+    assert [w.split(":")[0] for w in applied.warnings] == ["decisions line 2"]
+    assert f"{d2} may not implement {d0}" in applied.warnings[0]
+    added = applied.links[applied.links["source_doc"] == d2]
+    assert added[["target_id", "decided_by"]].values.tolist() == [["三/（十）", "analyst"]]
 
 
 def test_decisions_saved_by_excel_on_chinese_windows_are_read(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import shutil
 from pathlib import Path
 
@@ -81,6 +82,14 @@ def test_malformed_manifests_name_row_and_column(
 def test_a_manifest_saved_by_excel_on_chinese_windows_is_read(tmp_path: Path, encoding) -> None:
     path = write(tmp_path / "corpus.csv", "doc_id,region\nx,嘉定区\n", encoding=encoding)
     assert read_manifest(path) == {"x": {"region": "嘉定区"}}
+
+
+def test_a_manifest_saved_as_excels_unicode_text_is_read(tmp_path: Path) -> None:
+    """Excel's "Unicode text" is UTF-16 with tabs between cells; a comma inside a cell stays."""
+    text = "doc_id\ttitle\tregion\r\nx\t关于推进A、B,C的意见\t嘉定区\r\n"
+    path = tmp_path / "corpus.txt"
+    path.write_bytes(codecs.BOM_UTF16_LE + text.encode("utf-16-le"))
+    assert read_manifest(path) == {"x": {"title": "关于推进A、B,C的意见", "region": "嘉定区"}}
 
 
 def test_a_manifest_with_a_broken_byte_is_refused(tmp_path: Path) -> None:

@@ -38,6 +38,7 @@ from xref.link import (
     BlockJob,
     LinkConfig,
     cross_region_pairs,
+    document_pairs,
     find_similar,
     score_pairs,
     select,
@@ -193,7 +194,8 @@ def _pipeline(args: argparse.Namespace, stage: Stages) -> _Built | None:
         )
         links = select(scored)
         if decisions is not None:
-            applied = apply_decisions(links, scored, items, decisions)
+            pairs = document_pairs(corpus, facts["citations"])
+            applied = apply_decisions(links, scored, items, decisions, pairs=pairs)
             links = applied.links
             for warning in applied.warnings:
                 print(f"xref: warning: {warning}", file=sys.stderr)

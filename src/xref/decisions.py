@@ -11,7 +11,6 @@ silently dropped. xref reads this file and never writes it.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import re
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from xref.decode import DecodeError, open_table
+from xref.decode import DecodeError, read_records
 from xref.frames import records
 
 DECISION_COLUMNS = (
@@ -47,10 +46,10 @@ def fingerprint(text: str) -> str:
 
 def read_decisions(path: str | Path) -> pd.DataFrame:
     """The decisions in a CSV file (UTF-8, or as Excel saves it: see
-    :func:`~xref.decode.open_table`), validated line by line."""
+    :func:`~xref.decode.read_records`), validated line by line."""
     path = Path(path)
     try:
-        rows = list(csv.DictReader(open_table(path)))
+        rows = read_records(path)
     except DecodeError as exc:
         raise DecisionsError(f"{path}: {exc}") from None
     missing = set(DECISION_COLUMNS[:7]) - set(rows[0] if rows else DECISION_COLUMNS)
@@ -91,11 +90,22 @@ def _locate(items: pd.DataFrame, doc: str, item_id: str, fp: str) -> tuple[str |
 
 
 def apply_decisions(
-    links: pd.DataFrame, scored: pd.DataFrame, items: pd.DataFrame, decisions: pd.DataFrame
+    links: pd.DataFrame,
+    scored: pd.DataFrame,
+    items: pd.DataFrame,
+    decisions: pd.DataFrame,
+    *,
+    pairs: pd.DataFrame | None = None,
 ) -> Applied:
-    """The kept links with the analysts' decisions applied on top (``decided_by='analyst'``)."""
+    """The kept links with the analysts' decisions applied on top (``decided_by='analyst'``).
+
+    ``pairs``: the document pairs allowed to carry implements links
+    (:func:`~xref.link.document_pairs`). A link an analyst adds outside them (across regions,
+    or from a plan to a document below it) is applied, since the analyst decides, and warned
+    about: it usually means a document's region or level is wrong, which the manifest fixes."""
     links = links.copy()
     rejected, warnings = [], []
+    allowed = None if pairs is None else set(records(pairs[["child_doc", "parent_doc"]]))
     for d in records(decisions):
         where = f"decisions line {d.line}"
         source, w1 = _locate(items, d.source_doc, d.source_id, d.source_fingerprint)
@@ -129,6 +139,12 @@ def apply_decisions(
             row = pool.iloc[[0]].copy()
         else:
             row = _manual_row(items, d.source_doc, source, d.target_doc, target)
+            if allowed is not None and (d.source_doc, d.target_doc) not in allowed:
+                warnings.append(
+                    f"{where}: {d.source_doc} may not implement {d.target_doc} (another "
+                    "region, or not a higher level); applied as decided. If a document's "
+                    "region or level is wrong, correct it in the manifest"
+                )
         row["decided_by"] = "analyst"
         row["evidence"] = note + row["evidence"].astype(str)
         links = pd.concat([links, row], ignore_index=True)

@@ -12,6 +12,7 @@ on rare characters, kana and private-use code points about half the time.
 from __future__ import annotations
 
 import codecs
+import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,12 +124,29 @@ def decode_bytes(data: bytes) -> Decoded:
     )
 
 
-def open_table(path: str | Path) -> io.StringIO:
-    """An analysts' CSV file (manifest, decisions, gold links) as a stream for :mod:`csv`, line
-    breaks inside quoted cells kept. It may be in any encoding a document may have, as
-    spreadsheets save them (Excel on Chinese Windows: GB18030), but is decoded strictly: a
-    broken byte would change a value without a word. An empty file is an empty table."""
-    return io.StringIO(_decode_table(Path(path).read_bytes()), newline="")
+def read_table(path: str | Path) -> list[list[str]]:
+    """The rows of an analysts' table (manifest, decisions, gold links), line breaks inside
+    quoted cells kept. It may be in any encoding a document may have, as spreadsheets save
+    them (Excel on Chinese Windows: GB18030; its "Unicode text": UTF-16, tab-separated), but
+    is decoded strictly: a broken byte would change a value without a word. Cells are
+    separated by commas, or by tabs when the header has tabs and no comma. An empty file is
+    an empty table."""
+    stream, delimiter = _table(path)
+    return list(csv.reader(stream, delimiter=delimiter))
+
+
+def read_records(path: str | Path) -> list[dict[str, str]]:
+    """The rows of :func:`read_table` after the header, as dicts keyed by the header's
+    names (as :class:`csv.DictReader` makes them)."""
+    stream, delimiter = _table(path)
+    return list(csv.DictReader(stream, delimiter=delimiter))
+
+
+def _table(path: str | Path) -> tuple[io.StringIO, str]:
+    text = _decode_table(Path(path).read_bytes())
+    header = text.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in header and "," not in header else ","
+    return io.StringIO(text, newline=""), delimiter
 
 
 def _decode_table(data: bytes) -> str:

@@ -20,13 +20,12 @@ it; ``links="strong"`` counts only the links coverage counts as taking a task up
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from xref.decode import DecodeError, open_table
+from xref.decode import DecodeError, read_records
 from xref.frames import records
 from xref.link import STRONG_GRADES, LinkConfig, select
 
@@ -58,7 +57,7 @@ def resolve_anchor(items: pd.DataFrame, doc_id: str, anchor: str) -> str | None:
 def read_gold(path: str | Path, items: pd.DataFrame) -> pd.DataFrame:
     """Gold links with anchors resolved to ``child_id`` / ``parent_id``."""
     try:
-        rows = list(csv.DictReader(open_table(path)))
+        rows = read_records(path)
     except DecodeError as exc:
         raise GoldError(f"{path}: {exc}") from None
     problems, out = [], []

@@ -7,11 +7,10 @@ over inference. xref reads it and never writes it.
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 
-from xref.decode import DecodeError, open_table
+from xref.decode import DecodeError, read_table
 from xref.types import KINDS, LEVELS, METADATA_FIELDS
 
 INT_FIELDS = ("period_start", "period_end")
@@ -53,7 +52,7 @@ def read_manifest(path: str | Path) -> dict[str, dict[str, object]]:
     """
     path = Path(path)
     try:
-        rows = list(csv.reader(open_table(path)))
+        rows = read_table(path)
     except DecodeError as exc:
         raise ManifestError(path, [str(exc)]) from None
     if not rows:
