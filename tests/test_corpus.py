@@ -40,6 +40,9 @@ def messy(tmp_path: Path) -> Path:
     (folder / "jiading_utf16.txt").write_bytes(text_001.encode("utf-16"))  # Notepad's "Unicode"
     (folder / "jiading_upper.TXT").write_text(text_001, encoding="utf-8")  # as Windows names it
     (folder / "plan.pdf").write_bytes(b"%PDF-1.7\n")  # downloaded, never converted
+    (folder / "notice.htm").write_text(
+        "<html><body>关于印发…的通知</body></html>", encoding="utf-8"
+    )
     (folder / "notes.md").write_text("the analyst's own notes", encoding="utf-8")
     return folder
 
@@ -51,8 +54,23 @@ def test_bad_files_are_skipped_with_reasons_and_nothing_else_is_lost(messy: Path
     assert ids == sorted([*SEED_IDS, *extra])
     problems = {Path(p.path).name: p.problem for p in corpus.problems}
     # a document in another format is named, not passed over; other files are not documents
-    assert problems == {"empty.txt": "empty", "scan.txt": "binary", "plan.pdf": "not_text"}
+    assert problems == {
+        "empty.txt": "empty",
+        "scan.txt": "binary",
+        "plan.pdf": "not_text",
+        "notice.htm": "not_text",
+    }
     assert "PNG" in next(p.detail for p in corpus.problems if p.problem == "binary")
+
+
+def test_an_output_folder_inside_the_corpus_adds_no_document_or_problem(tmp_path: Path) -> None:
+    """Its CSVs are not documents, and its report.html is xref's own, not a saved web page."""
+    shutil.copytree(RAW, tmp_path / "raw")
+    assert main(["report", str(tmp_path / "raw"), "-o", str(tmp_path / "raw" / "out")]) == 0
+    assert (tmp_path / "raw" / "out" / "report.html").is_file()
+    again = xref.load_corpus(tmp_path / "raw")
+    assert [d.doc_id for d in again] == SEED_IDS
+    assert again.problems == ()
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,6 @@ from xref.types import METADATA_FIELDS, Corpus, Document, Problem
 MANIFEST_NAME = "corpus.csv"
 FILES_PER_TASK = 50  # files a worker loads per task, when loading on several processes
 # documents saved in a format xref does not read: named in the problems, not passed over
-# (not HTML: an output folder inside the corpus folder holds xref's own report.html)
 OTHER_FORMATS = {
     ".pdf": "PDF",
     ".doc": "Word",
@@ -26,7 +25,12 @@ OTHER_FORMATS = {
     ".wps": "WPS",
     ".rtf": "RTF",
     ".odt": "OpenDocument",
+    ".html": "web page",
+    ".htm": "web page",
 }
+# in the head of xref's own report.html, which an output folder inside the corpus holds
+REPORT_MARK = '<meta name="generator" content="xref">'
+
 DOCUMENT_COLUMNS = (
     "doc_id",
     *METADATA_FIELDS,
@@ -105,6 +109,14 @@ def _load_files(files: list[Path], overrides: dict) -> list[Document | Problem]:
     return out
 
 
+def _report(file: Path) -> bool:
+    """Whether ``file`` is a report xref wrote (its mark is in the first few hundred bytes)."""
+    if file.suffix.lower() != ".html":
+        return False
+    with file.open("rb") as f:
+        return REPORT_MARK.encode() in f.read(1024)
+
+
 def load_corpus(path: str | Path, *, manifest: str | Path | None = None, jobs: int = 1) -> Corpus:
     """Load every ``*.txt`` file under ``path`` (recursively, ``.TXT`` too); the file stem is
     the ``doc_id``.
@@ -144,7 +156,7 @@ def load_corpus(path: str | Path, *, manifest: str | Path | None = None, jobs: i
         else:
             documents[doc_id] = result
     for file in found:
-        if (kind := OTHER_FORMATS.get(file.suffix.lower())) is not None:
+        if (kind := OTHER_FORMATS.get(file.suffix.lower())) is not None and not _report(file):
             detail = f"a {kind} file: xref reads .txt; save its text as a .txt file to include it"
             problems.append(Problem(shown(str(file)), "not_text", detail))
     for doc_id in sorted(set(overrides) - set(documents)):

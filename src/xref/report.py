@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
+from xref.corpus import REPORT_MARK
 from xref.coverage import Coverage
 from xref.fonts import font_face_css
 from xref.frames import records
@@ -278,6 +279,7 @@ def render_html(
     font = font_face_css(html.unescape(text) + title)
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+        f"{REPORT_MARK}"
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         f"<title>{_e(title)}</title><style>{font}{STYLE}</style></head>"
         f"<body>{text}</body></html>\n"
