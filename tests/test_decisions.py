@@ -12,7 +12,7 @@ from conftest import RAW, seed
 from xref.citations import citations_frame
 from xref.cli import main
 from xref.decisions import DecisionsError, apply_decisions, fingerprint, read_decisions
-from xref.link import document_pairs
+from xref.hierarchy import document_pairs
 
 HEADER = (
     "source_doc,source_id,source_fingerprint,target_doc,target_id,target_fingerprint,"

@@ -16,11 +16,11 @@ from hypothesis import strategies as st
 
 import xref
 from xref.evaluate import evaluate, read_gold, resolve_anchor
+from xref.hierarchy import document_pairs
 from xref.link import (
     LinkConfig,
     _without,
     char_bigrams,
-    document_pairs,
     find_links,
     score_pairs,
     select,

@@ -12,7 +12,8 @@ from conftest import RAW, seed
 
 import xref
 from xref.cli import main
-from xref.link import LINK_COLUMNS, cross_region_pairs, find_similar, relation
+from xref.hierarchy import cross_region_pairs, relation
+from xref.link import LINK_COLUMNS, find_similar
 
 
 def test_only_documents_of_another_region_are_paired(corpus) -> None:

@@ -32,13 +32,12 @@ from xref.decisions import DecisionsError, apply_decisions, read_decisions
 from xref.evaluate import GoldError, evaluate, read_gold
 from xref.export import write_graph_files
 from xref.graph import Mentions, build_graph
+from xref.hierarchy import cross_region_pairs, document_pairs
 from xref.io import publish, staging, write_csv
 from xref.link import (
     LINK_COLUMNS,
     BlockJob,
     LinkConfig,
-    cross_region_pairs,
-    document_pairs,
     find_similar,
     score_pairs,
     select,

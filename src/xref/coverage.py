@@ -3,7 +3,7 @@ their local initiatives with no parent.
 
 Everything is read off the graph of :func:`xref.build_graph`, so coverage reflects analysts'
 link decisions too. A *block* is one parent plan and the loaded documents that may implement
-it (the rule of :func:`xref.link.relation`: districts of its region, the region's own annual
+it (the rule of :func:`xref.hierarchy.relation`: districts of its region, the region's own annual
 documents, documents citing it; for a national plan, everything below it).
 
 An item reaches a parent task through an implements link, or through a chain of them that
@@ -32,7 +32,8 @@ import pandas as pd
 
 from xref.gazetteer import gazetteer
 from xref.graph import Mentions, doc_metadata, doc_node, item_node
-from xref.link import CHILD_KINDS, PARENT_KINDS, STRONG_GRADES, allowed_pairs, region_chain
+from xref.hierarchy import allowed_pairs, region_chain
+from xref.link import CHILD_KINDS, PARENT_KINDS, STRONG_GRADES
 from xref.resources import data_rows, word_set
 from xref.types import LEVELS, Metadata, level_rank
 
@@ -149,9 +150,9 @@ def match_document(wanted: str, doc_ids: Iterable[str], *, what: str = "parent")
 
 
 def _children(graph: nx.MultiDiGraph, docs: dict[str, Metadata]) -> dict[str, list[str]]:
-    """Each document's loaded documents that may implement it (:func:`xref.link.allowed_pairs`):
-    districts first (in gazetteer order), then the parent region's own documents, each by
-    year."""
+    """Each document's loaded documents that may implement it
+    (:func:`xref.hierarchy.allowed_pairs`): districts first (in gazetteer order), then the
+    parent region's own documents, each by year."""
     gz = gazetteer()
 
     def order(n: str) -> tuple:

@@ -100,7 +100,7 @@ def apply_decisions(
     """The kept links with the analysts' decisions applied on top (``decided_by='analyst'``).
 
     ``pairs``: the document pairs allowed to carry implements links
-    (:func:`~xref.link.document_pairs`). A link an analyst adds outside them (across regions,
+    (:func:`~xref.hierarchy.document_pairs`). A link an analyst adds outside them (across regions,
     or from a plan to a document below it) is applied, since the analyst decides, and warned
     about: it usually means a document's region or level is wrong, which the manifest fixes."""
     links = links.copy()
