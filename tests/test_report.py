@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import RAW, seed
+from conftest import RAW, ROOT, seed
 
 from xref.cli import main
 from xref.fonts import cjk_font_name
@@ -237,7 +237,7 @@ def _browser() -> str | None:
     return next((p for c in candidates if c and (p := shutil.which(c))), None)
 
 
-def test_report_in_headless_chromium(injected: Path, tmp_path: Path) -> None:
+def test_report_in_headless_chromium(injected: Path) -> None:
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed")
     executable = _browser()
     if executable is None:
@@ -258,9 +258,9 @@ def test_report_in_headless_chromium(injected: Path, tmp_path: Path) -> None:
         gaps.scroll_into_view_if_needed()
         assert gaps.is_visible()
         assert "闵行区 2023 实施意见" in gaps.inner_text()
-        # pytest keeps its last three runs' folders, so a person can look at it; a test
-        # never writes into the project's out/, which may hold an analyst's build
-        shot = tmp_path / "report_screenshot.png"
+        # kept under the project's out/ for a person to look at
+        shot = ROOT / "out" / "report_screenshot.png"
+        shot.parent.mkdir(exist_ok=True)
         page.screenshot(path=str(shot), full_page=True)
         title = page.title()
         browser.close()
