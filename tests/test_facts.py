@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from conftest import seed
 
 import xref
 from xref.citations import normalize_title
@@ -224,6 +225,25 @@ def test_002_indicator_table(corpus, items) -> None:
     assert table[table["no"] == 19].iloc[0]["domain"] == "药化械安全"
     assert set(table["binding"]) == {"约束性", "预期性"}
     assert list(table.loc[table["binding"] == "约束性", "no"]) == [12, 14, 18, 22, 23, 24, 25]
+
+
+def test_002_indicator_targets_come_from_the_target_column(corpus, targets) -> None:
+    """A table row holds a baseline and a target: the row's figures read as text made the
+    baseline a target (个体工商户年报公示率 = 85.32%) and cells the subject ("10 | ...")."""
+    table = rows(targets, "002")
+    table = table[table["item_id"].str.contains("/表/")]
+    assert len(table) == 25  # every row's target is a number
+    assert not table["subject"].str.contains("|", regex=False).any()
+    assert has_target(targets, "002", 90.5, "%", "=", "^个体工商户年报公示率$")
+    assert not has_target(targets, "002", 85.32, "%", "=", "年报公示率")
+    assert has_target(targets, "002", 98, "%", ">=", "^主要农产品质量安全检测总体合格率$")
+    assert has_target(targets, "002", 10, "万户", "=", "^市场主体总量$")
+    text = corpus[seed("002")].text
+    assert [text[s:e] for s, e in zip(table["start"], table["end"], strict=True)][:3] == [
+        "10",
+        "2.1",
+        "4",
+    ]
 
 
 @pytest.mark.parametrize(

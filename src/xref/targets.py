@@ -3,7 +3,9 @@
 ``不少于60学时`` -> (60, 学时, ``>=``); ``98%以上`` -> (98, %, ``>=``); ``出庭应诉率100%`` ->
 (100, %, ``=``). The subject is the clause before the comparison (``法制审核人员``), or the
 clause before that when the comparison opens its clause (``…人员，目前已达到…7%以上``).
-Durations (10个工作日内) are deadlines, not targets: see :mod:`xref.deadlines`.
+Durations (10个工作日内) are deadlines, not targets: see :mod:`xref.deadlines`. An indicator
+table's rows give their targets from the table's columns (:func:`xref.indicators.table_targets`),
+not from the figures of the row's text: the baseline column is not a target.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from functools import cache
 
 import pandas as pd
 
+from xref.frames import records
+from xref.indicators import TABLE_KINDS, table_targets
 from xref.resources import data_rows, word_set
 from xref.spans import after_last, own_spans, sentence_at
 from xref.types import Corpus
@@ -61,10 +65,17 @@ def _subject(text: str, clause_start: int, at: int) -> str:
 
 def targets_frame(corpus: Corpus, items: pd.DataFrame) -> pd.DataFrame:
     """``doc_id, item_id, quantity, unit, comparator, subject, sentence, start, end`` for
-    every quantity stated in an item's own text (``start``/``end``: offsets of the figure)."""
+    every quantity stated in an item's own text, and the target of every indicator table row
+    (``start``/``end``: offsets of the figure)."""
     pattern, before, after = _pattern()
+    in_tables = set(records(items.loc[items["kind"].isin(TABLE_KINDS), ["doc_id", "item_id"]]))
+    from_tables = table_targets(corpus, items) if in_tables else {}
     rows = []
     for doc, item_id, start, own_end in own_spans(corpus, items):
+        if (key := (doc.doc_id, item_id)) in in_tables:
+            if key in from_tables:
+                rows.append(from_tables[key])
+            continue
         text = doc.text
         for m in pattern.finditer(text, start, own_end):
             if re.match(r"\d{4}$", m.group("number")) and m.group("unit") in ("年",):
