@@ -72,14 +72,13 @@ class _Row:
 
     doc_id: str
     item_id: str
-    cells: tuple[str, ...]  # no, domain (or None), name, baseline, target, binding
+    cells: tuple[str, ...]  # no, domain (or ""), name, baseline, target, binding
     category: str | None
     years: tuple[int, ...]
-    line: str
     target_start: int  # offsets of the target cell in the document's text
     target_end: int
 
-    def values(self) -> tuple:
+    def values(self) -> tuple[float | None, float | None, str | None, str]:
         """``(baseline, target, unit, comparator)``, numbers where the cells are numbers."""
         b_val, b_unit, _ = parse_value(self.cells[3])
         t_val, t_unit, comparator = parse_value(self.cells[4])
@@ -99,12 +98,12 @@ def _rows(corpus: Corpus, items: pd.DataFrame) -> Iterator[_Row]:
     for table in records(tables):
         text = docs[table.doc_id].text
         years: tuple[int, ...] = ()
-        category, domain = None, None
+        category, domain = None, ""
         doc_items = by_doc[table.doc_id]
         members = doc_items[doc_items["item_id"].str.startswith(table.item_id + "/")]
         for item in records(members):
             if item.kind == "category":
-                category, domain = item.label, None
+                category, domain = item.label, ""
                 continue
             if item.kind != "indicator":
                 continue
@@ -115,14 +114,14 @@ def _rows(corpus: Corpus, items: pd.DataFrame) -> Iterator[_Row]:
             cells = _cells(line)
             if len(cells) >= 6:
                 no, (cell, _), *rest = cells[:6]
-                domain = re.sub(r"\s+", "", cell) or None
+                domain = re.sub(r"\s+", "", cell)
                 cells = [no, *rest]
             cells = (cells + [("", len(line))] * 5)[:5]
             target, at = cells[3]
             texts = (cells[0][0], domain, cells[1][0], cells[2][0], target, cells[4][0])
             start = item.start + at
             yield _Row(
-                table.doc_id, item.item_id, texts, category, years, line, start, start + len(target)
+                table.doc_id, item.item_id, texts, category, years, start, start + len(target)
             )
 
 
@@ -138,7 +137,7 @@ def indicators_frame(corpus: Corpus, items: pd.DataFrame) -> pd.DataFrame:
                 row.item_id,
                 int(no),
                 row.category,
-                domain,
+                domain or None,
                 name,
                 baseline,
                 target,
@@ -146,7 +145,7 @@ def indicators_frame(corpus: Corpus, items: pd.DataFrame) -> pd.DataFrame:
                 row.years[1] if len(row.years) > 1 else None,
                 unit,
                 comparator,
-                binding.strip() or None,
+                binding or None,
             )
         )
     df = pd.DataFrame(rows, columns=list(INDICATOR_COLUMNS))
@@ -164,7 +163,7 @@ def table_targets(corpus: Corpus, items: pd.DataFrame) -> dict[tuple[str, str], 
         if target is None:
             continue
         subject = _UNIT_IN_NAME.sub("", row.cells[2])
-        sentence = " | ".join(c for c in (row.cells[0], row.cells[1], *row.cells[2:]) if c)
+        sentence = " | ".join(c for c in row.cells if c)
         out[(row.doc_id, row.item_id)] = (
             row.doc_id,
             row.item_id,
