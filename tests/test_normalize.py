@@ -46,6 +46,28 @@ def test_normalize_examples(raw: str, expected: str) -> None:
     assert normalize(raw).text == expected
 
 
+@pytest.mark.parametrize(
+    "breadcrumb",
+    [
+        "首页 > 政务公开 > 规划计划",
+        "首页＞信息公开＞政策文件",  # full-width, as many sites write it
+        "网站首页 » 法定主动公开内容",
+        "您的位置：首页 > 政策法规",
+        "您现在的位置: 首页 > 通知公告",
+    ],
+)
+def test_a_breadcrumb_without_a_label_is_chrome(breadcrumb: str) -> None:
+    """Not every site writes 当前位置 before its breadcrumb: the title would be the trail."""
+    norm = normalize(f"{breadcrumb}\n关于印发《实施方案》的通知\n一、总体要求\n")
+    assert norm.text.split("\n")[0] == "关于印发《实施方案》的通知"
+    assert [r.reason for r in norm.removed] == ["chrome"]
+
+
+def test_a_line_that_mentions_the_home_page_is_kept() -> None:
+    text = "（三）优化政府网站首页栏目设置，首页 > 政务公开栏目置顶。"
+    assert normalize(text).text == text
+
+
 def test_000_has_no_pinyin_traditional_or_chrome(docs) -> None:
     text = docs["000"].text
     assert not re.search(f"[(（][a-z{TONED}]+[)）]", text)
