@@ -39,6 +39,9 @@ from xref.normalize import GARBLE_MARK, TONED, Offsets, normalize
         ("共1,000户", "共1,000户"),  # a thousands separator is not Chinese punctuation
         ("见http://www.gov.cn/a.html", "见http://www.gov.cn/a.html"),
         ("零\u200b宽", "零宽"),
+        ("加强\x00\x00执法\x08监管\x7f。", "加强执法监管。"),  # scraping debris
+        ("第一页末\x0c第二页首", "第一页末\n第二页首"),  # a form feed between PDF pages
+        ("上一段\u2029下一段\u2028下一行", "上一段\n下一段\n下一行"),
         ("第一行\r\n第二行\r\n\r\n\r\n\r\n第三行", "第一行\n第二行\n\n第三行"),
     ],
 )

@@ -2,11 +2,13 @@
 
 The steps, in order (each one an edit of a :class:`Tracked` text):
 
-1. line breaks to ``\\n``;
+1. line breaks to ``\\n`` (also form feeds, as text taken from PDFs separates pages, and the
+   Unicode line and paragraph separators);
 2. pinyin glued after characters removed (``監(jiān)督`` -> ``監督``), real parentheses kept;
 3. Traditional -> Simplified (OpenCC ``t2s``; identity on Simplified text);
 4. full-width letters, digits and ASCII symbols folded to half-width, odd spaces to a space,
-   zero-width characters dropped, ``??`` runs (lost spaces) to a space;
+   zero-width and control characters (NUL, backspace ...) dropped, ``??`` runs (lost
+   spaces) to a space;
 5. garbled spans (mojibake, private-use code points, pinyin fragments) replaced by ``〓``
    and reported;
 6. Chinese punctuation made full-width next to Chinese text (``,`` -> ``，``, ``(一)`` ->
@@ -37,7 +39,10 @@ GARBLE_MARK = "〓"
 
 _PINYIN = re.compile(rf"(?<=[{HAN}])[(（](?=[^)）]*[{TONED}])[{PINYIN_LETTERS}]{{1,7}}[)）]")
 _ODD_SPACE = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
-_ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+# control characters are scraping debris (a NUL from a fixed-size buffer, a backspace): no
+# output should carry them, and XML cannot
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad\x00-\x08\x0e-\x1f\x7f]")
+_LINE_BREAK = re.compile(r"\r\n?|[\x0b\x0c\x85\u2028\u2029]")
 _LOST_SPACE = re.compile(r"\?{2,}")
 _ANOMALY = re.compile(
     # every anomaly starts with one of these: the lookahead turns Chinese text away before
@@ -301,11 +306,11 @@ def _is_page_furniture(line: str, earlier: list[str]) -> bool:
 def normalize(raw: str) -> Normalized:
     """Normalise a raw document text; see the module docstring for the steps."""
     t = Tracked.from_raw(raw)
-    t = t.sub(re.compile(r"\r\n?"), "\n")
+    t = t.sub(_LINE_BREAK, "\n")
     t = t.sub(_PINYIN, "")
     t = t.translate(_t2s())
     t = t.translate(_fold_width)
-    t = t.sub(_ZERO_WIDTH, "")
+    t = t.sub(_INVISIBLE, "")
     t = t.sub(_ODD_SPACE, " ")
     t = t.sub(_LOST_SPACE, " ")
     t, removed = _garbled(t)
