@@ -40,9 +40,8 @@ def messy(tmp_path: Path) -> Path:
     (folder / "jiading_utf16.txt").write_bytes(text_001.encode("utf-16"))  # Notepad's "Unicode"
     (folder / "jiading_upper.TXT").write_text(text_001, encoding="utf-8")  # as Windows names it
     (folder / "plan.pdf").write_bytes(b"%PDF-1.7\n")  # downloaded, never converted
-    (folder / "notice.htm").write_text(
-        "<html><body>关于印发…的通知</body></html>", encoding="utf-8"
-    )
+    page = "<html><head><title>门户</title></head><body><p>关于加强监管的通知</p></body></html>"
+    (folder / "saved_page.htm").write_text(page, encoding="utf-8")  # saved from a browser
     (folder / "notes.md").write_text("the analyst's own notes", encoding="utf-8")
     return folder
 
@@ -50,7 +49,7 @@ def messy(tmp_path: Path) -> Path:
 def test_bad_files_are_skipped_with_reasons_and_nothing_else_is_lost(messy: Path) -> None:
     corpus = xref.load_corpus(messy)
     ids = [d.doc_id for d in corpus]
-    extra = ["jiading_gbk", "jiading_upper", "jiading_utf16", "notice_big5"]
+    extra = ["jiading_gbk", "jiading_upper", "jiading_utf16", "notice_big5", "saved_page"]
     assert ids == sorted([*SEED_IDS, *extra])
     problems = {Path(p.path).name: p.problem for p in corpus.problems}
     # a document in another format is named, not passed over; other files are not documents
@@ -58,9 +57,12 @@ def test_bad_files_are_skipped_with_reasons_and_nothing_else_is_lost(messy: Path
         "empty.txt": "empty",
         "scan.txt": "binary",
         "plan.pdf": "not_text",
-        "notice.htm": "not_text",
     }
     assert "PNG" in next(p.detail for p in corpus.problems if p.problem == "binary")
+
+
+def test_a_saved_web_page_is_read_as_its_text(messy: Path) -> None:
+    assert xref.load_corpus(messy)["saved_page"].text == "关于加强监管的通知"
 
 
 def test_an_output_folder_inside_the_corpus_adds_no_document_or_problem(tmp_path: Path) -> None:

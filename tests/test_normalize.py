@@ -71,6 +71,39 @@ def test_a_line_that_mentions_the_home_page_is_kept() -> None:
     assert normalize(text).text == text
 
 
+PAGE_SOURCE = (
+    "<!DOCTYPE html><html><head><title>某区门户</title><style>p{margin:0}</style></head>\n"
+    '<body><div class="nav">首页 > 政策文件</div><script>var n = "<p>x</p>";</script>\n'
+    '<div class="content"><p style="text-align:center">关于印发《实施方案》的通知</p>'
+    "<p>各街道：</p><!-- 正文 --><p>一、总体要求</p>"
+    "<p>（一）加强执法监管&nbsp;工作，A&amp;B。<br/>推进信用监管。</p>\n"
+    "<table><tr><td>1</td><td>市场主体总量</td><td>8.4</td></tr></table></div></body></html>"
+)
+
+
+def test_html_source_saved_as_text_is_read_as_its_text() -> None:
+    """A scraper's response written to a .txt: the markup goes, every character still maps
+    to the raw file."""
+    norm = normalize(PAGE_SOURCE)
+    lines = [line for line in norm.text.split("\n") if line]
+    assert lines == [
+        "关于印发《实施方案》的通知",
+        "各街道：",
+        "一、总体要求",
+        "（一）加强执法监管 工作，A&B。",
+        "推进信用监管。",
+        "1 | 市场主体总量 | 8.4 |",
+    ]
+    at = norm.text.index("（一）加强")
+    start, end = norm.offsets[at], norm.offsets[at + 8] + 1
+    assert PAGE_SOURCE[start:end] == "（一）加强执法监管"
+
+
+@pytest.mark.parametrize("text", ["比较<p>与<br>的写法", "若a<b且b>c，则a<c。", "1+1>3"])
+def test_a_text_with_a_stray_tag_is_not_html(text: str) -> None:
+    assert normalize(text).text.count("<") == text.count("<")
+
+
 def test_000_has_no_pinyin_traditional_or_chrome(docs) -> None:
     text = docs["000"].text
     assert not re.search(f"[(（][a-z{TONED}]+[)）]", text)

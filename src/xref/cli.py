@@ -454,7 +454,7 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="xref", description=__doc__.split("\n")[0])
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="load a corpus folder and write tables, links and graph")
-    b.add_argument("corpus", help="folder of .txt documents (file stem = document id)")
+    b.add_argument("corpus", help="folder of .txt or .html documents (file stem = document id)")
     b.add_argument("-o", "--out", type=_folder, default="out", help="output folder (default: out)")
     b.add_argument(
         "--manifest", help="metadata manifest CSV (default: corpus.csv in or beside the corpus)"
@@ -477,7 +477,7 @@ def parser() -> argparse.ArgumentParser:
     r = sub.add_parser(
         "report", help="write only the coverage outputs: tables, heatmaps, report.html, xlsx"
     )
-    r.add_argument("corpus", help="folder of .txt documents (file stem = document id)")
+    r.add_argument("corpus", help="folder of .txt or .html documents (file stem = document id)")
     r.add_argument("-o", "--out", type=_folder, default="out", help="output folder (default: out)")
     r.add_argument("--manifest", help="metadata manifest CSV")
     r.add_argument("--decisions", help="analysts' link decisions")

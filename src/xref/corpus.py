@@ -25,9 +25,8 @@ OTHER_FORMATS = {
     ".wps": "WPS",
     ".rtf": "RTF",
     ".odt": "OpenDocument",
-    ".html": "web page",
-    ".htm": "web page",
 }
+TEXT_SUFFIXES = (".txt", ".html", ".htm")  # web pages are read as their text
 # in the head of xref's own report.html, which an output folder inside the corpus holds
 REPORT_MARK = '<meta name="generator" content="xref">'
 
@@ -113,13 +112,17 @@ def _report(file: Path) -> bool:
     """Whether ``file`` is a report xref wrote (its mark is in the first few hundred bytes)."""
     if file.suffix.lower() != ".html":
         return False
-    with file.open("rb") as f:
-        return REPORT_MARK.encode() in f.read(1024)
+    try:
+        with file.open("rb") as f:
+            return REPORT_MARK.encode() in f.read(1024)
+    except OSError:
+        return False  # loading it says why it cannot be read
 
 
 def load_corpus(path: str | Path, *, manifest: str | Path | None = None, jobs: int = 1) -> Corpus:
-    """Load every ``*.txt`` file under ``path`` (recursively, ``.TXT`` too); the file stem is
-    the ``doc_id``.
+    """Load every ``*.txt`` file under ``path`` (recursively, ``.TXT`` too), and every saved
+    web page (``.html``, ``.htm``: read as their text) but xref's own reports; the file stem
+    is the ``doc_id``.
 
     Files that are empty, binary or undecodable are skipped and listed in ``Corpus.problems``
     with the reason, as are documents in a format xref does not read (PDF, Word...);
@@ -139,7 +142,7 @@ def load_corpus(path: str | Path, *, manifest: str | Path | None = None, jobs: i
         for p in root.rglob("*")
         if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
     )
-    files = [p for p in found if p.suffix.lower() == ".txt"]
+    files = [p for p in found if p.suffix.lower() in TEXT_SUFFIXES and not _report(p)]
     parts = [files[i : i + FILES_PER_TASK] for i in range(0, len(files), FILES_PER_TASK)]
     loaded = fork_map(partial(_load_files, overrides=overrides), parts, jobs)
     documents: dict[str, Document] = {}
@@ -156,7 +159,7 @@ def load_corpus(path: str | Path, *, manifest: str | Path | None = None, jobs: i
         else:
             documents[doc_id] = result
     for file in found:
-        if (kind := OTHER_FORMATS.get(file.suffix.lower())) is not None and not _report(file):
+        if (kind := OTHER_FORMATS.get(file.suffix.lower())) is not None:
             detail = f"a {kind} file: xref reads .txt; save its text as a .txt file to include it"
             problems.append(Problem(shown(str(file)), "not_text", detail))
     for doc_id in sorted(set(overrides) - set(documents)):
