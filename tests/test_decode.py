@@ -9,6 +9,7 @@ import pytest
 from conftest import RAW, seed
 
 from xref.decode import DecodeError, decode_bytes
+from xref.normalize import normalize
 
 SIMPLIFIED = (RAW / f"{seed('001')}.txt").read_text(encoding="utf-8")
 
@@ -103,3 +104,11 @@ def test_a_few_broken_bytes_are_tolerated_and_counted() -> None:
     assert decoded.encoding == "utf-8"
     assert decoded.replaced == 1
     assert decoded.text.replace("\ufffd", "") == SIMPLIFIED
+
+
+def test_a_stray_nul_does_not_make_text_binary() -> None:
+    """A scraper that wrote a fixed-size buffer leaves NULs; normalising drops them."""
+    data = SIMPLIFIED[:100].encode() + b"\x00\x00" + SIMPLIFIED[100:].encode()
+    decoded = decode_bytes(data)
+    assert decoded.encoding == "utf-8"
+    assert normalize(decoded.text).text == normalize(SIMPLIFIED).text

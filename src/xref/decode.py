@@ -86,7 +86,9 @@ def decode_bytes(data: bytes) -> Decoded:
             if not decoded.text.strip(" \t\r\n\x00\ufeff"):
                 raise DecodeError("empty", "the file has no text")
             return decoded
-    if b"\x00" in data[:4096]:
+    # a stray NUL (a scraper's fixed-size buffer) does not make text binary: normalising
+    # drops it; many of them, in a file that is not UTF-16, do
+    if b"\x00" in data[:4096] and data.count(b"\x00") > MAX_REPLACED * len(data):
         if (decoded := _utf16_without_mark(data)) is not None:
             return decoded
         raise DecodeError("binary", "contains NUL bytes, and is not UTF-16 Chinese text")
