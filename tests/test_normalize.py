@@ -39,6 +39,10 @@ from xref.normalize import GARBLE_MARK, TONED, Offsets, normalize
         ("共1,000户", "共1,000户"),  # a thousands separator is not Chinese punctuation
         ("见http://www.gov.cn/a.html", "见http://www.gov.cn/a.html"),
         ("零\u200b宽", "零宽"),
+        (
+            "加强&nbsp;监管&amp;执法&#12290;&foo;",
+            "加强 监管&执法。&foo;",
+        ),  # tags stripped, entities left
         ("加强\x00\x00执法\x08监管\x7f。", "加强执法监管。"),  # scraping debris
         ("第一页末\x0c第二页首", "第一页末\n第二页首"),  # a form feed between PDF pages
         ("上一段\u2029下一段\u2028下一行", "上一段\n下一段\n下一行"),

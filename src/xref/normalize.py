@@ -5,7 +5,7 @@ The steps, in order (each one an edit of a :class:`Tracked` text):
 1. line breaks to ``\\n`` (also form feeds, as text taken from PDFs separates pages, and the
    Unicode line and paragraph separators); HTML source (a scraper's response saved as text)
    to its text: scripts, styles and the head dropped, blocks and table rows to lines, cells
-   to `` | ``, other tags dropped, entities decoded;
+   to `` | ``, other tags dropped; HTML entities decoded (``&nbsp;``, in any text);
 2. pinyin glued after characters removed (``監(jiān)督`` -> ``監督``), real parentheses kept;
 3. Traditional -> Simplified (OpenCC ``t2s``; identity on Simplified text);
 4. full-width letters, digits and ASCII symbols folded to half-width, odd spaces to a space,
@@ -326,15 +326,16 @@ def _is_page_furniture(line: str, earlier: list[str]) -> bool:
 
 def _html_to_text(t: Tracked) -> Tracked:
     """The text of HTML source, each character still tied to the raw file; a text with fewer
-    than a few tags is left alone."""
-    if "<" not in t.text:
+    than a few tags keeps them. Entities are decoded in any text: scrapers that strip the
+    tags often leave them (``&nbsp;``), and an unknown one stays as it is."""
+    tags = _HTML_TAG.finditer(t.text) if "<" in t.text else iter(())
+    if len(list(islice(tags, _HTML_MIN_TAGS))) == _HTML_MIN_TAGS:
+        t = t.sub(_HTML_HIDDEN, "")
+        t = t.sub(_HTML_BLOCK, "\n")
+        t = t.sub(_HTML_CELL_END, " | ")
+        t = t.sub(_HTML_OTHER, "")
+    if "&" not in t.text:
         return t
-    if len(list(islice(_HTML_TAG.finditer(t.text), _HTML_MIN_TAGS))) < _HTML_MIN_TAGS:
-        return t
-    t = t.sub(_HTML_HIDDEN, "")
-    t = t.sub(_HTML_BLOCK, "\n")
-    t = t.sub(_HTML_CELL_END, " | ")
-    t = t.sub(_HTML_OTHER, "")
     return t.sub(_HTML_ENTITY, lambda m: html.unescape(m.group(0)))
 
 
