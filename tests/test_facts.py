@@ -246,6 +246,42 @@ def test_002_indicator_targets_come_from_the_target_column(corpus, targets) -> N
     ]
 
 
+WEB_TABLE = """<html><head><title>某区门户</title></head><body>
+<p>某区市场监管“十四五”规划</p><p>一、主要目标</p><p>（一）量化目标</p>
+<p>表1 “十四五”时期主要指标</p><table>
+<tr><td>序号</td><td colspan="2">指标</td><td>2020年</td><td>2025年</td><td>属性</td></tr>
+<tr><td colspan="6">活力</td></tr>
+<tr><td>1</td><td rowspan="2">市场主体</td><td>市场主体总量（万户）</td><td>8.4</td><td>10</td>
+<td>预期性</td></tr>
+<tr><td>2</td><td>企业主体总量（万户）</td><td>1.8</td><td>2.1</td><td>预期性</td></tr>
+<tr><td colspan="6">秩序</td></tr>
+<tr>
+  <td>3</td>
+  <td>企业年报公示率</td>
+  <td>95%</td>
+  <td>98%以上</td>
+  <td>约束性</td>
+</tr>
+</table><p>二、重点任务</p></body></html>"""
+
+
+def test_the_indicator_table_of_a_saved_web_page(tmp_path) -> None:
+    """Cells spanning columns (category rows) and rows (a domain), and line breaks between
+    cells, as a page's source has them."""
+    (tmp_path / "page.html").write_text(WEB_TABLE, encoding="utf-8")
+    corpus = xref.load_corpus(tmp_path)
+    items = xref.extract(corpus)
+    table = xref.indicators_frame(corpus, items)
+    columns = ["no", "category", "domain", "indicator", "baseline", "target"]
+    assert table[columns].astype(object).fillna("").values.tolist() == [
+        [1, "活力", "市场主体", "市场主体总量（万户）", 8.4, 10.0],
+        [2, "活力", "市场主体", "企业主体总量（万户）", 1.8, 2.1],
+        [3, "秩序", "", "企业年报公示率", 95.0, 98.0],
+    ]
+    assert set(table["target_year"]) == {2025}
+    assert has_target(xref.targets_frame(corpus, items), "page", 98, "%", ">=", "^企业年报公示率$")
+
+
 @pytest.mark.parametrize(
     ("cell", "parsed"),
     [

@@ -63,6 +63,10 @@ _HTML_BLOCK = re.compile(
     re.I,
 )
 _HTML_CELL_END = re.compile(r"</t[dh]\s*>", re.I)
+# a table row is one line of text whatever line breaks its source has between cells
+_HTML_ROW = re.compile(r"<tr\b[^<>]*>.*?</tr\s*>", re.I | re.S)
+# a cell spanning columns (a category row of an indicator table) keeps its row's cell count
+_HTML_COLSPAN = re.compile(r"<t[dh]\b[^<>]*?\bcolspan\s*=\s*[\"']?(\d{1,2})[^<>]*>", re.I)
 _HTML_OTHER = re.compile(r"</?[A-Za-z][^<>]*>|<![A-Za-z][^<>]*>")
 _HTML_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _ANOMALY = re.compile(
@@ -331,7 +335,9 @@ def _html_to_text(t: Tracked) -> Tracked:
     tags = _HTML_TAG.finditer(t.text) if "<" in t.text else iter(())
     if len(list(islice(tags, _HTML_MIN_TAGS))) == _HTML_MIN_TAGS:
         t = t.sub(_HTML_HIDDEN, "")
+        t = t.sub(_HTML_ROW, lambda m: m.group(0).replace("\n", " "))
         t = t.sub(_HTML_BLOCK, "\n")
+        t = t.sub(_HTML_COLSPAN, lambda m: " | " * max(int(m.group(1)) - 1, 0))
         t = t.sub(_HTML_CELL_END, " | ")
         t = t.sub(_HTML_OTHER, "")
     if "&" not in t.text:
