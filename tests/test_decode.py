@@ -112,3 +112,13 @@ def test_a_stray_nul_does_not_make_text_binary() -> None:
     decoded = decode_bytes(data)
     assert decoded.encoding == "utf-8"
     assert normalize(decoded.text).text == normalize(SIMPLIFIED).text
+
+
+def test_mojibake_is_refused_with_its_cause() -> None:
+    """UTF-8 read as GBK and saved again (乱码): every character is a valid one, few are common
+    ones. Loaded, it would add a document of nonsense without a word."""
+    text = (RAW / f"{seed('001')}.txt").read_text(encoding="utf-8")
+    garbled = text.encode("utf-8").decode("gbk", errors="replace")
+    with pytest.raises(DecodeError, match="mojibake") as info:
+        decode_bytes(garbled.encode("utf-8"))
+    assert info.value.problem == "undecodable"
