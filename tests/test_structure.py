@@ -176,6 +176,28 @@ def test_inline_heading_ends_at_the_first_full_stop(tmp_path: Path) -> None:
     ]
 
 
+def test_a_plan_outline_of_volumes_chapters_and_sections(tmp_path: Path) -> None:
+    """Five-year plan outlines (规划纲要) group chapters in 篇 and divide them in 节."""
+    text = (
+        "第一篇 开启新征程\n第一章 发展环境\n第二篇 坚持创新驱动\n"
+        "第二章 强化战略科技力量\n第一节 整合优化科技资源配置\n"
+        "一、建设国家实验室。推进建设。\n二、完善创新体系。推进完善。\n"
+        "第二节 加强原创性引领性科技攻关\n（一）推进攻关。开展攻关。\n"
+    )
+    got = _items_of(text, tmp_path)
+    assert [(i, k) for i, k, _ in got] == [
+        ("第一篇", "section"),
+        ("第一篇/第一章", "task"),
+        ("第二篇", "section"),
+        ("第二篇/第二章", "section"),
+        ("第二篇/第二章/第一节", "section"),
+        ("第二篇/第二章/第一节/一", "task"),
+        ("第二篇/第二章/第一节/二", "task"),
+        ("第二篇/第二章/第二节", "section"),
+        ("第二篇/第二章/第二节/（一）", "task"),
+    ]
+
+
 def test_inline_enumerations_need_a_sequence(tmp_path: Path) -> None:
     text = (
         "一、工作\n统一是关键。一是加强领导；二是完善机制；三是强化保障。\n"
@@ -202,6 +224,8 @@ def test_a_new_line_label_closes_inline_items(tmp_path: Path) -> None:
     [
         ("第三章 重点任务", ("chapter", "第三章", "第三章")),
         ("第二部分 主要任务", ("chapter", "第二部分", "第二部分")),
+        ("第三篇 加快发展现代产业体系", ("volume", "第三篇", "第三篇")),
+        ("第二节 强化市场监管", ("part", "第二节", "第二节")),
         ("十二、加强领导", ("cn", "十二", "十二、")),
         ("（十）以信用监管为基础", ("paren_cn", "十", "（十）")),
         ("1.建立制度", ("arabic", "1", "1.")),

@@ -1,8 +1,8 @@
 """Parse a normalised document into its tree of numbered items.
 
-Official documents number their parts in a small set of styles: 第X章 / 第X部分, 一、,
-（一）, 1. / 1、, （1）, ①, dashes (——), ordinals (第一，), and inline enumerations inside a
-paragraph (一是…二是…, 一方面…另一方面…, 此外). Which style sits at which depth varies from
+Official documents number their parts in a small set of styles: 第X篇, 第X章 / 第X部分,
+第X节, 一、, （一）, 1. / 1、, （1）, ①, dashes (——), ordinals (第一，), and inline enumerations
+inside a paragraph (一是…二是…, 一方面…另一方面…, 此外). Which style sits at which depth varies from
 document to document, so depth is decided by order of appearance: a label of a style already
 open closes everything below it and becomes its sibling; a new style opens a level below.
 
@@ -28,7 +28,10 @@ HEADING_MAX = 60  # longer first sentences are body text, not a heading
 
 # line-level labels: (style, regex); the first group is the number as written
 LINE_LABELS = (
+    # five-year plan outlines (规划纲要) group chapters in 篇 and divide them in 节
+    ("volume", re.compile(rf"^(第[{CN}]+篇)\s*")),
     ("chapter", re.compile(rf"^(第[{CN}]+(?:章|部分|编))\s*")),
+    ("part", re.compile(rf"^(第[{CN}]+节)\s*")),
     ("cn", re.compile(rf"^([{CN}]+)、\s*")),
     ("paren_cn", re.compile(rf"^（([{CN}]+)）\s*")),
     ("arabic", re.compile(r"^(\d{1,2})[.、](?!\d)\s*")),
@@ -37,7 +40,8 @@ LINE_LABELS = (
     ("ordinal", re.compile(rf"^(第[{CN}]+)[，、]")),
     ("dash", re.compile(r"^(——)")),
 )
-MAJOR_STYLES = ("chapter", "cn", "paren_cn", "arabic")
+MAJOR_STYLES = ("volume", "chapter", "part", "cn", "paren_cn", "arabic")
+GROUPING_STYLES = ("volume", "chapter", "part", "cn")  # with children: a section, not a task
 _SHI = re.compile(rf"(?:^|(?<=[。；：！]))([{NUMERAL_CHARS}]+)是(?=[^，。；])")
 _FANGMIAN = re.compile(r"(?:^|(?<=[。；：！]))(一方面|另一方面|此外)[，,]?")
 _TABLE_ROW = re.compile(r"\|.*\|.*\|")
@@ -345,7 +349,7 @@ def _classify(node: Node, doc_kind: str | None) -> str:
     while n is not None:
         chain.append(n)
         n = n.parent
-    structural = node.style in ("chapter", "cn") and node.children
+    structural = node.style in GROUPING_STYLES and node.children
     if structural:  # a part that groups numbered items; its heading's cue is for them
         return "section"
     for ancestor in chain:
