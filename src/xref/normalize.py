@@ -46,7 +46,9 @@ _ODD_SPACE = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 # control characters are scraping debris (a NUL from a fixed-size buffer, a backspace): no
 # output should carry them, and XML cannot
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad\x00-\x08\x0e-\x1f\x7f]")
-_LINE_BREAK = re.compile(r"\r\n?|[\x0b\x0c\x85\u2028\u2029]")
+_CRLF = re.compile(r"\r\n?")
+_RARE_BREAKS = "\x0b\x0c\x85\u2028\u2029"  # looked for first: a class scans slowly
+_RARE_BREAK = re.compile(f"[{_RARE_BREAKS}]")
 _LOST_SPACE = re.compile(r"\?{2,}")
 _HTML_TAGS = (
     "html|head|body|div|p|br|span|table|tbody|thead|tr|td|th|li|ul|ol|h[1-6]|a|b|strong|em|"
@@ -348,7 +350,9 @@ def _html_to_text(t: Tracked) -> Tracked:
 def normalize(raw: str) -> Normalized:
     """Normalise a raw document text; see the module docstring for the steps."""
     t = Tracked.from_raw(raw)
-    t = t.sub(_LINE_BREAK, "\n")
+    t = t.sub(_CRLF, "\n")
+    if any(c in t.text for c in _RARE_BREAKS):
+        t = t.sub(_RARE_BREAK, "\n")
     t = _html_to_text(t)
     t = t.sub(_PINYIN, "")
     t = t.translate(_t2s())
