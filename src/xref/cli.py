@@ -181,6 +181,7 @@ def _pipeline(args: argparse.Namespace, stage: Stages) -> _Built | None:
         release()  # the parts' rows, joined into the tables, are freed
     with stage("link"):
         map_blocks = engine.block_mapper(client) if client is not None else _local_map(args)
+        pairs = document_pairs(corpus, facts["citations"])  # scored, and checked in decisions
         scored = score_pairs(
             corpus,
             items,
@@ -188,12 +189,11 @@ def _pipeline(args: argparse.Namespace, stage: Stages) -> _Built | None:
             # an analyst may accept a candidate a build would drop: it needs its row and card
             config=LinkConfig(cards="all") if decisions is not None else LinkConfig(keep="links"),
             terms=terms,
-            citations=facts["citations"],
             map_blocks=map_blocks,
+            pairs=pairs,
         )
         links = select(scored)
         if decisions is not None:
-            pairs = document_pairs(corpus, facts["citations"])
             applied = apply_decisions(links, scored, items, decisions, pairs=pairs)
             links = applied.links
             for warning in applied.warnings:

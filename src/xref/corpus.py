@@ -160,7 +160,7 @@ def load_corpus(path: str | Path, *, manifest: str | Path | None = None, jobs: i
             documents[doc_id] = result
     for file in found:
         if (kind := OTHER_FORMATS.get(file.suffix.lower())) is not None:
-            detail = f"a {kind} file: xref reads .txt; save its text as a .txt file to include it"
+            detail = f"a {kind} file: xref reads .txt and .html; save its text as .txt to use it"
             problems.append(Problem(shown(str(file)), "not_text", detail))
     for doc_id in sorted(set(overrides) - set(documents)):
         problems.append(

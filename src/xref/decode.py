@@ -1,12 +1,14 @@
 """Turn a file's bytes into text, or say precisely why that cannot be done.
 
 A byte-order mark decides first: UTF-8, or UTF-16 and UTF-32 (Windows Notepad's and Excel's
-"Unicode" text). Otherwise a file with NUL bytes is UTF-16 if it decodes as such to Chinese
-text, else binary. Then UTF-8 is tried: real GB or Big5 text almost never forms valid UTF-8.
+"Unicode" text). Otherwise a file with more than a stray NUL byte is UTF-16 if it decodes as
+such to Chinese text, else binary. Then UTF-8 is tried: real GB or Big5 text almost never
+forms valid UTF-8.
 Otherwise GB18030 (a superset of GBK and GB2312) and Big5 both often decode the same bytes
 without error, so each successful decoding is scored by how many of its Han characters
 are *common* ones (GB2312 level 1 or Big5 level 1): the wrong decoding of Chinese text lands
-on rare characters, kana and private-use code points about half the time.
+on rare characters, kana and private-use code points about half the time. The same score
+tells mojibake (text decoded with the wrong encoding before it was saved) from Chinese text.
 """
 
 from __future__ import annotations
