@@ -99,6 +99,32 @@ def test_place_names_are_not_key_terms(terms) -> None:
     assert not {"上海", "上海市", "天津", "蓟州区", "嘉定", "闵行"} & set(terms["term"])
 
 
+@pytest.mark.parametrize(
+    ("prefix", "item_id", "word"),
+    [
+        ("000", "四/（十七）", "或者"),  # a conjunction: it was this city task's 3rd key term
+        ("004", "三/（七）", "不仅"),
+        ("004", "三/（六）", "针对"),  # a preposition
+        ("004", "title", "关于"),
+        ("002", "第一章/一/（二）", "期间"),  # a locative
+    ],
+)
+def test_function_words_are_not_key_terms(terms, items, prefix, item_id, word) -> None:
+    """Rare in a small corpus, conjunctions and prepositions got a high IDF, and became key
+    terms and evidence (共同关键词). jieba's dictionary tags them; no stopword list names all."""
+    text = items[items["doc_id"].str.startswith(prefix) & (items["item_id"] == item_id)]["text"]
+    assert word in text.iloc[0]
+    own = item_terms(terms, prefix, item_id)
+    assert len(own) >= 5
+    assert word not in set(own["term"])
+
+
+def test_time_words_stay_key_terms(terms) -> None:
+    """jieba tags 节假日 and 逾期 as time words: in market regulation they are what a task is
+    about (holiday inspections, overdue annual reports)."""
+    assert {"节假日", "逾期"} <= set(terms["term"])
+
+
 def test_words_of_unit_clauses_are_not_key_terms(items, terms) -> None:
     """003's items end with （责任处室：…）: the divisions say who does the work, not what it is.
     Before, 处室, 办公室, 管理处... were key terms of 11 of its items for their clauses alone."""

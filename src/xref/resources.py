@@ -61,6 +61,26 @@ def kind_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((r["kind"], re.compile(r["pattern"])) for r in data_rows("doc_kinds.csv"))
 
 
+# Parts of speech in jieba's dictionary that never name a topic: conjunctions (不仅, 或者),
+# prepositions (针对, 关于), pronouns (自我, 本级), locatives (期间, 中间), particles, modal
+# words, interjections, onomatopoeia, numeral-classifiers (一方面). Time words (t) are not
+# among them: jieba tags 节假日 and 逾期 so, and both are what market regulation is about.
+FUNCTION_TAGS = (
+    *("c", "p", "r", "rr", "rz", "f", "mq"),
+    *("u", "uj", "ul", "uv", "uz", "ud", "ug", "y", "e", "o"),
+)
+
+
+@cache
+def function_words() -> frozenset[str]:
+    """The words jieba's own dictionary tags with one of :data:`FUNCTION_TAGS`: no stopword
+    list names them all, and a small corpus gives rare ones (不仅, 针对) a high IDF."""
+    # jieba.get_dict_file() imports pkg_resources: 0.3 s, more than reading the file
+    text = resources.files("jieba").joinpath("dict.txt").read_text(encoding="utf-8")
+    tags = "|".join(FUNCTION_TAGS)
+    return frozenset(re.findall(rf"^(\S+) \d+ (?:{tags})\r?$", text, re.MULTILINE))
+
+
 @cache
 def word_set(name: str) -> frozenset[str]:
     """The words of a one-word-per-line vocabulary file (``stopwords.txt``, ...)."""

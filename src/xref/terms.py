@@ -22,7 +22,7 @@ from xref.cache import TokenCache
 from xref.frames import records, share_strings
 from xref.gazetteer import place_names
 from xref.parallel import fork_map
-from xref.resources import word_set
+from xref.resources import function_words, word_set
 from xref.segment import Segmenter, quoted_terms
 from xref.types import Corpus
 from xref.units import unit_clauses
@@ -55,6 +55,7 @@ def _is_term(word: str, dictionary: frozenset[str]) -> bool:
         and not _DIGIT.search(word)
         and word not in word_set("stopwords.txt")
         and word not in word_set("action_verbs.txt")
+        and word not in function_words()
         and word not in place_names()  # who, not what
     )
 
@@ -85,7 +86,8 @@ class TokenIndex:
         return self.tokens[doc_id].words[self._range(doc_id, start, end)]
 
     def terms(self, doc_id: str, start: int, end: int) -> list[str]:
-        """Candidate key terms (no stopwords, verbs, numbers or place names) in a span."""
+        """Candidate key terms (no stopwords, function words, verbs, numbers or place names) in
+        a span."""
         return [w for w in self._terms[doc_id][self._range(doc_id, start, end)] if w is not None]
 
 
