@@ -41,7 +41,7 @@ def test_jizhou_measures_resemble_shanghai_tasks_with_evidence(similar, items) -
     assert (similar["reason"] == "cross_region").all()
     tasks = items[(items["doc_id"] == seed("000")) & (items["kind"] == "task")]["item_id"]
     assert set(similar["target_id"]) <= set(tasks)
-    assert similar["evidence"].str.startswith("共同关键词").all()
+    assert similar["evidence"].str.startswith("共同词语").all()
     # both five-year plans of market regulation: some pairs share a specific key term
     assert (similar["shared_terms"].str.contains("知识产权|信用|食品安全")).any()
     assert similar["score"].between(0, 1).all()

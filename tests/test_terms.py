@@ -111,7 +111,7 @@ def test_place_names_are_not_key_terms(terms) -> None:
 )
 def test_function_words_are_not_key_terms(terms, items, prefix, item_id, word) -> None:
     """Rare in a small corpus, conjunctions and prepositions got a high IDF, and became key
-    terms and evidence (共同关键词). jieba's dictionary tags them; no stopword list names all."""
+    terms and evidence. jieba's dictionary tags them; no stopword list names all."""
     text = items[items["doc_id"].str.startswith(prefix) & (items["item_id"] == item_id)]["text"]
     assert word in text.iloc[0]
     own = item_terms(terms, prefix, item_id)

@@ -417,9 +417,22 @@ def _windows(text: str, n: int) -> frozenset[str]:
     return frozenset(text[i : i + n] for i in range(len(text) - n + 1))
 
 
+def shared_terms(child: ItemView, parent: ItemView, idf: dict[str, float]) -> list[str]:
+    """The terms two items share, for an analyst to read: their shared key and quoted terms
+    first, then the other words they share (most links share no key term: an item's key terms
+    are its few most specific words), each group the most specific (IDF) first."""
+    key = (child.terms & parent.terms) | (child.quoted & parent.quoted)
+    words = (child.counts.keys() & parent.counts.keys()) - key
+
+    def specific_first(t: str) -> tuple[float, str]:
+        return -idf.get(t, 0.0), t
+
+    return sorted(key, key=specific_first) + sorted(words, key=specific_first)
+
+
 def _evidence(row: dict) -> str:
     shared = "、".join(row["shared_terms"].split(";")[:8]) or "—"
-    parts = [f"共同关键词: {shared}"]
+    parts = [f"共同词语: {shared}"]
     if row["child_sentence"]:
         parts.append(f"最相近句: 「{row['child_sentence']}」≈「{row['parent_sentence']}」")
     parts.append(
@@ -540,11 +553,7 @@ def _score_one(job: BlockJob, parent: ParentTasks) -> pd.DataFrame:
                     "evidence": "",
                 }
                 if kept or config.cards == "all":
-                    shared = sorted(
-                        (c_view.terms & p_view.terms) | (c_view.quoted & p_view.quoted),
-                        key=lambda t: (-job.idf.get(t, 0.0), t),
-                    )
-                    row["shared_terms"] = ";".join(shared)
+                    row["shared_terms"] = ";".join(shared_terms(c_view, p_view, job.idf))
                     sentences = block.best_sentences(c_view, c, p, signals)
                     row["child_sentence"], row["parent_sentence"] = sentences
                     row["evidence"] = _evidence(row)
