@@ -62,6 +62,8 @@ def test_seed_targets(targets) -> None:
     assert has_target(targets, "001", 100, "%", "=", "出庭应诉率")
     assert has_target(targets, "003", 4, "次", ">=", "列席", "三/（一）")
     assert has_target(targets, "003", 60, "%", ">=", "解读率", "三/（三）")
+    # the text says what 002's indicator table says: 8 batches per thousand people
+    assert has_target(targets, "002", 8, "批次/千人", ">=", "抽检量", "第三章/四/（一）/5")
 
 
 @pytest.mark.parametrize(
@@ -74,6 +76,9 @@ def test_seed_targets(targets) -> None:
         ("（一）处置。投诉处置率达到95.5%。", (95.5, "%", ">=")),
         ("（一）控制。不合格率控制在2%以内。", (2.0, "%", "<=")),
         ("（一）应诉。出庭应诉率100%。", (100.0, "%", "=")),
+        # per-capita: the unit is what it is counted per too, as tables head their columns
+        ("（一）抽检。抽检量力争达到8批次/千人。", (8.0, "批次/千人", ">=")),
+        ("（一）专利。发明专利拥有量达到60件／万人。", (60.0, "件/万人", ">=")),
     ],
 )
 def test_target_forms(snippet, text: str, expected: tuple) -> None:

@@ -41,7 +41,9 @@ def _pattern() -> tuple[re.Pattern[str], dict[str, str], dict[str, str]]:
     rows = data_rows("comparators.csv")
     before = {r["word"]: r["comparator"] for r in rows if r["position"] == "before"}
     after = {r["word"]: r["comparator"] for r in rows if r["position"] == "after"}
-    units = sorted(word_set("units.txt"), key=len, reverse=True)
+    vocabulary = word_set("units.txt")
+    units = [u for u in vocabulary if not u.startswith("/")]
+    per = [u for u in vocabulary if u.startswith("/")]
     alt = lambda words: "|".join(map(re.escape, sorted(words, key=len, reverse=True)))  # noqa: E731
     firsts = re.escape("".join(sorted({word[0] for word in before})))
     pattern = re.compile(
@@ -49,7 +51,7 @@ def _pattern() -> tuple[re.Pattern[str], dict[str, str], dict[str, str]]:
         # away before the comparators are tried (the same matches, 3x faster)
         rf"(?=[{firsts}\d])"
         rf"(?:(?P<before>{alt(before)})(?P<of>[^，。；\d]{{0,16}}?))?"
-        rf"(?<![\d.])(?P<number>\d+(?:\.\d+)?)(?P<unit>{alt(units)})"
+        rf"(?<![\d.])(?P<number>\d+(?:\.\d+)?)(?P<unit>(?:{alt(units)})(?:{alt(per)})?)"
         rf"(?!工作日|小时|日内|天内)(?P<after>{alt(after)})?"
     )
     return pattern, before, after
