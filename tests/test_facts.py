@@ -270,10 +270,14 @@ WEB_TABLE = """<html><head><title>某区门户</title></head><body>
 </table><p>二、重点任务</p></body></html>"""
 
 
-def test_the_indicator_table_of_a_saved_web_page(tmp_path) -> None:
+@pytest.mark.parametrize("omitted", [(), ("</td>",), ("</tr>",), ("</td>", "</tr>")])
+def test_the_indicator_table_of_a_saved_web_page(tmp_path, omitted) -> None:
     """Cells spanning columns (category rows) and rows (a domain), and line breaks between
-    cells, as a page's source has them."""
-    (tmp_path / "page.html").write_text(WEB_TABLE, encoding="utf-8")
+    cells, as a page's source has them; HTML lets a page omit the ends of cells and rows."""
+    page = WEB_TABLE
+    for tag in omitted:
+        page = page.replace(tag, "")
+    (tmp_path / "page.html").write_text(page, encoding="utf-8")
     corpus = xref.load_corpus(tmp_path)
     items = xref.extract(corpus)
     table = xref.indicators_frame(corpus, items)

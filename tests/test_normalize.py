@@ -103,6 +103,19 @@ def test_html_source_saved_as_text_is_read_as_its_text() -> None:
     assert PAGE_SOURCE[start:end] == "（一）加强执法监管"
 
 
+def test_a_page_that_omits_the_ends_of_cells_and_rows_reads_as_one_that_has_them() -> None:
+    closed = (
+        "<html><body><p>表1</p><table><tr><td>1</td><td>市场主体总量</td><td>8.4</td></tr>"
+        "<tr><td>2</td><td>企业主体总量</td><td>1.8</td></tr></table><p>二、任务</p></body></html>"
+    )
+    omitted = closed.replace("</td>", "").replace("</tr>", "")
+    norm = normalize(omitted)
+    assert norm.text == normalize(closed).text
+    assert "2 | 企业主体总量 | 1.8 |" in norm.text.split("\n")
+    at = norm.text.index("企业")
+    assert omitted[norm.offsets[at] : norm.offsets[at] + 6] == "企业主体总量"
+
+
 @pytest.mark.parametrize("text", ["比较<p>与<br>的写法", "若a<b且b>c，则a<c。", "1+1>3"])
 def test_a_text_with_a_stray_tag_is_not_html(text: str) -> None:
     assert normalize(text).text.count("<") == text.count("<")

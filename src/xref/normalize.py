@@ -4,8 +4,8 @@ The steps, in order (each one an edit of a :class:`Tracked` text):
 
 1. line breaks to ``\\n`` (also form feeds, as text taken from PDFs separates pages, and the
    Unicode line and paragraph separators); HTML source (a scraper's response saved as text)
-   to its text: scripts, styles and the head dropped, blocks and table rows to lines, cells
-   to `` | ``, other tags dropped; HTML entities decoded (``&nbsp;``, in any text);
+   to its text: scripts, styles and the head dropped, cells and rows a page leaves open
+   closed, blocks and table rows to lines, cells to `` | ``, other tags dropped; HTML entities decoded (``&nbsp;``, in any text);
 2. pinyin glued after characters removed (``監(jiān)督`` -> ``監督``), real parentheses kept;
 3. Traditional -> Simplified (OpenCC ``t2s``; identity on Simplified text);
 4. full-width letters, digits and ASCII symbols folded to half-width, odd spaces to a space,
@@ -25,7 +25,7 @@ from __future__ import annotations
 import html
 import re
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -69,6 +69,12 @@ _HTML_CELL_END = re.compile(r"</t[dh]\s*>", re.I)
 _HTML_ROW = re.compile(r"<tr\b[^<>]*>.*?</tr\s*>", re.I | re.S)
 # a cell spanning columns (a category row of an indicator table) keeps its row's cell count
 _HTML_COLSPAN = re.compile(r"<t[dh]\b[^<>]*?\bcolspan\s*=\s*[\"']?(\d{1,2})[^<>]*>", re.I)
+# HTML lets a page omit </td>, </th> and </tr>; where these tags start, a cell or row left open
+# is closed (the regexes above read closed ones)
+_HTML_CELL_OPEN = re.compile(r"<t[dh]\b", re.I)
+_HTML_ROW_OPEN = re.compile(r"<tr\b", re.I)
+_HTML_ROW_CLOSE = re.compile(r"</tr\s*>|</?t(?:body|head|foot)\b|</table\b", re.I)
+_HTML_CLOSES_OPEN = re.compile(r"(?=<t[dhr]\b|</tr\s*>|</?t(?:body|head|foot)\b|</table\b)", re.I)
 _HTML_OTHER = re.compile(r"</?[A-Za-z][^<>]*>|<![A-Za-z][^<>]*>")
 _HTML_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _ANOMALY = re.compile(
@@ -337,6 +343,7 @@ def _html_to_text(t: Tracked) -> Tracked:
     tags = _HTML_TAG.finditer(t.text) if "<" in t.text else iter(())
     if len(list(islice(tags, _HTML_MIN_TAGS))) == _HTML_MIN_TAGS:
         t = t.sub(_HTML_HIDDEN, "")
+        t = _close_open_cells(t)
         t = t.sub(_HTML_ROW, lambda m: m.group(0).replace("\n", " "))
         t = t.sub(_HTML_BLOCK, "\n")
         t = t.sub(_HTML_COLSPAN, lambda m: " | " * max(int(m.group(1)) - 1, 0))
@@ -345,6 +352,43 @@ def _html_to_text(t: Tracked) -> Tracked:
     if "&" not in t.text:
         return t
     return t.sub(_HTML_ENTITY, lambda m: html.unescape(m.group(0)))
+
+
+def _close_open_cells(t: Tracked) -> Tracked:
+    """``</td>`` and ``</tr>`` inserted where a page omits them (zero-width: every other
+    character keeps its offset), so a table reads the same either way."""
+    text = t.text
+    lower = text.lower()
+    if lower.count("</td") + lower.count("</th") == len(_HTML_CELL_OPEN.findall(text)) and (
+        lower.count("</tr") == len(_HTML_ROW_OPEN.findall(text))
+    ):
+        return t
+    marks = {
+        name: [m.start() for m in pattern.finditer(text)]
+        for name, pattern in (
+            ("cell", _HTML_CELL_OPEN),
+            ("cell_end", _HTML_CELL_END),
+            ("row", _HTML_ROW_OPEN),
+            ("row_end", _HTML_ROW_CLOSE),
+        )
+    }
+
+    def last(name: str, at: int) -> int:
+        found = marks[name]
+        i = bisect_left(found, at)
+        return found[i - 1] if i else -1
+
+    def close(m: re.Match[str]) -> str:
+        at = m.start()
+        row = max(last("row", at), last("row_end", at))
+        cell = last("cell", at)
+        missing = "</td>" if cell > max(last("cell_end", at), row) else ""
+        ends_row = not (_HTML_CELL_OPEN.match(text, at) or lower.startswith("</tr", at))
+        if ends_row and last("row", at) > last("row_end", at):
+            missing += "</tr>"  # a row opens, or a table part starts or ends, after an open row
+        return missing
+
+    return t.sub(_HTML_CLOSES_OPEN, close)
 
 
 def normalize(raw: str) -> Normalized:
