@@ -5,7 +5,8 @@ The steps, in order (each one an edit of a :class:`Tracked` text):
 1. line breaks to ``\\n`` (also form feeds, as text taken from PDFs separates pages, and the
    Unicode line and paragraph separators); HTML source (a scraper's response saved as text)
    to its text: scripts, styles and the head dropped, cells and rows a page leaves open
-   closed, blocks and table rows to lines, cells to `` | ``, other tags dropped; HTML entities decoded (``&nbsp;``, in any text);
+   closed, blocks and table rows to lines, cells to `` | ``, other tags dropped; HTML
+   entities decoded (``&nbsp;``, in any text);
 2. pinyin glued after characters removed (``監(jiān)督`` -> ``監督``), real parentheses kept;
 3. Traditional -> Simplified (OpenCC ``t2s``; identity on Simplified text);
 4. full-width letters, digits and ASCII symbols folded to half-width, odd spaces to a space,
