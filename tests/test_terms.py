@@ -119,6 +119,20 @@ def test_function_words_are_not_key_terms(terms, items, prefix, item_id, word) -
     assert word not in set(own["term"])
 
 
+@pytest.mark.parametrize(
+    ("item_id", "word"),
+    [
+        ("二/（一）/1", "制度性"),  # 加强制度性供给
+        ("二/（三）/9", "事后"),  # 建立事后回访联络制度
+        ("三/（七）", "干部队伍"),  # 培养干部队伍综合素养，提升执法能力
+    ],
+)
+def test_a_headings_words_lead_the_key_terms(terms, item_id, word) -> None:
+    """Minhang's items state their topic in the heading and go on about how; the body's
+    rarer words (享受, 后半段, 敢于) had outranked it."""
+    assert word in list(item_terms(terms, "004", item_id)["term"])[:3]
+
+
 def test_time_words_stay_key_terms(terms) -> None:
     """jieba tags 节假日 and 逾期 as time words: in market regulation they are what a task is
     about (holiday inspections, overdue annual reports)."""

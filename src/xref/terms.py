@@ -4,8 +4,9 @@ Key terms are ranked by TF-IDF fitted on this corpus, not on jieba's general-pur
 word common in market-regulation plans (监管, 执法) says little about one item, while the same
 word would look rare in a general corpus. Counting units for document frequency are the items'
 own spans (a part's own text, without its children), so nesting does not inflate counts; term
-frequency is over an item's full text. Terms the corpus puts in quotation marks are always
-kept, whatever their weight.
+frequency is over an item's full text, and the words of its heading weigh more: a numbered
+item's heading states its topic. Terms the corpus puts in quotation marks are always kept,
+whatever their weight.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ from xref.types import Corpus
 from xref.units import unit_clauses
 
 TOP_K = 10
+# a word of an item's heading weighs as if it occurred e times as often: the heading states what
+# the item is about (加强制度性供给, 建立事后回访联络制度), its body how
+HEADING_BONUS = 1.0
 PARALLEL_ITEMS = 2_000  # items per forked task: fewer cost more to hand back than they save
 TERM_COLUMNS = ("doc_id", "item_id", "term", "weight", "source")
 NO_TERMS = ("signature", "attachment")  # kinds whose text has no topic
@@ -154,6 +158,7 @@ def _item_terms(
     index, idf = indexed(corpus, items, seg)
     max_idf = max(idf.values(), default=1.0)
     texts = {doc.doc_id: doc.text for doc in corpus}
+    heads = {(d, i): h for d, i, h in records(items[["doc_id", "item_id", "heading"]])}
 
     def part_terms(part: list[tuple]) -> tuple[list[tuple], dict[tuple[str, str], list[str]]]:
         rows, actions = [], {}
@@ -166,7 +171,13 @@ def _item_terms(
             counts = Counter(w for w in index.terms(doc_id, start, end) if w in idf)
             for term, n in quoted.items():  # a quoted term jieba split anyway still counts
                 counts[term] = max(counts[term], n)
-            weights = {w: (1 + math.log(n)) * idf.get(w, max_idf) for w, n in counts.items()}
+            head = heads[(doc_id, item_id)]
+            at = texts[doc_id].find(head, start, end) if head else -1
+            in_head = set(index.terms(doc_id, at, at + len(head))) if at >= 0 else set()
+            weights = {
+                w: (1 + math.log(n) + HEADING_BONUS * (w in in_head)) * idf.get(w, max_idf)
+                for w, n in counts.items()
+            }
             norm = math.sqrt(sum(v * v for v in weights.values())) or 1.0
             ranked = sorted(weights, key=lambda w: (-weights[w], w))
             chosen = ranked[:top_k] + sorted(set(quoted) - set(ranked[:top_k]))
