@@ -330,3 +330,51 @@ def test_offsets_cost_a_run_per_edit_and_clean_text_is_not_copied(corpus) -> Non
     raw = "一、加强监管\n（一）推进综合执法。"
     assert normalize(raw).text is raw
     assert list(normalize(raw).offsets) == list(range(len(raw)))
+
+
+def pdf_text(text: str, width: int = 34, page: int = 30) -> str:
+    """``text`` as a PDF's text layer gives it: each paragraph indented and broken at the
+    page's width, and a page number after every ``page`` lines."""
+    lines = []
+    for paragraph in filter(None, text.split("\n")):
+        paragraph = "\u3000\u3000" + paragraph
+        lines += [paragraph[i : i + width] for i in range(0, len(paragraph), width)]
+    out = []
+    for i, line in enumerate(lines, 1):
+        out.append(line)
+        if i % page == 0:
+            out.append(f"— {i // page} —")
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "003", "004"])
+def test_text_taken_from_a_pdf_reads_as_its_paragraphs(tmp_path, docs, items, prefix) -> None:
+    """Titles, headings and sentences broken at the page's edge are whole again: the same
+    items and metadata as the seed (before, 004's title became its second line's text)."""
+    doc = docs[prefix]
+    (tmp_path / f"{doc.doc_id}.txt").write_text(pdf_text(doc.text), encoding="utf-8")
+    corpus = xref.load_corpus(tmp_path)
+    wrapped = corpus[doc.doc_id]
+    assert "— 1 —" not in wrapped.text
+    columns = ["item_id", "kind", "heading"]
+    seed_items = items[items["doc_id"] == doc.doc_id][columns]
+    assert xref.extract(corpus)[columns].values.tolist() == seed_items.values.tolist()
+    for field in ("title", "issuer", "level", "region", "kind", "issue_date", "period_end"):
+        assert getattr(wrapped.meta, field) == getattr(doc.meta, field), field
+
+
+def test_lines_of_one_length_that_end_or_open_a_part_stay_apart() -> None:
+    sentences = [f"第{i}项工作按照计划推进并已按期完成验收。" for i in range(1, 10)]
+    headings = [f"{n}、推进市场监管领域执法规范化建设工作" for n in "一二三四五六七八九"]
+    for lines in (sentences, headings):
+        assert normalize("\n".join(lines)).text.split("\n") == lines
+
+
+def test_a_word_broken_at_the_line_end_keeps_its_space() -> None:
+    line = "推进市场监管领域的数字化转型工作，建设统一的数据平台，接入Market"
+    text = "\n".join([line] * 9 + ["Regulation平台。"])
+    assert "Market Regulation" in normalize(text).text
+    assert "Market推进" in normalize(text).text
+    line = "推进市场监管领域的数字化转型工作，建设统一的数据平台，力争到20"
+    number = "\n".join([line] * 9 + ["25年。"])
+    assert "到2025年" in normalize(number).text

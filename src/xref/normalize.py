@@ -17,8 +17,11 @@ The steps, in order (each one an edit of a :class:`Tracked` text):
 6. Chinese punctuation made full-width next to Chinese text (``,`` -> ``，``, ``(一)`` ->
    ``（一）``), so later patterns see one form;
 7. spaces collapsed, lines stripped;
-8. web-page chrome lines removed (patterns in ``xref/data/chrome.txt``) and reported;
-9. runs of blank lines collapsed.
+8. web-page chrome lines (and a PDF's page numbers) removed (patterns in
+   ``xref/data/chrome.txt``) and reported;
+9. a hard-wrapped text (as taken from a PDF, every line broken at the page's width) joined
+   back into its paragraphs, then step 6 again for the punctuation pairs it rejoined;
+10. runs of blank lines collapsed.
 """
 
 from __future__ import annotations
@@ -27,10 +30,11 @@ import html
 import re
 from array import array
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
-from itertools import islice
+from itertools import islice, pairwise
 
 import numpy as np
 
@@ -104,6 +108,17 @@ _MAJOR_HEADING = re.compile(
 _DATE_LIKE = re.compile(r"\d{4}\s*年|\d{4}-\d{1,2}-\d{1,2}|^\d{8}$")
 _ORG_END = re.compile(r"(局|委|府|院|厅|办|室|会|部|处|所|中心|公司)$")
 _SHORT_TAIL = 12  # short non-sentence lines next to a footer are page furniture
+# text taken from a PDF breaks every line at the page's width; a line that long, not ending a
+# sentence, goes on in the next line unless that one is indented or opens with a label
+_WRAP_MIN_LINES = 8  # lines of one length before a text counts as hard-wrapped
+_WRAP_SHARE = 0.25  # of its non-blank lines, at least this many are full and unfinished
+_WRAP_SHORTER = 3  # a full line may be this much shorter (a paragraph's indented first line)
+_WRAP_LONGER = 8  # or longer (half-width digits and letters are narrower than Han)
+_SENTENCE_END = ("。", "！", "？", "；", "：", "…", "”", "」")
+_OPENS_PART = re.compile(
+    r"(第[一二三四五六七八九十百零〇\d]+[章节篇条部分]|[一二三四五六七八九十]+、|"
+    r"（[一二三四五六七八九十\d]+）|\d+[.、．]|[①-⑳]|[一二三四五六七八九十]是)"
+)
 
 
 class Tracked:
@@ -420,11 +435,69 @@ def normalize(raw: str) -> Normalized:
             removed.append(Removed("chrome", *t.raw_span(s, e), lines[i]))
         drop.append((s, min(e + 1, len(t.text))))
     t = t.splice(_merge(drop))
+    if (joined := _unwrap(t, raw)) is not t:
+        # punctuation is read by the line: a bracket pair the page's edge split is whole now
+        t = joined.sub(_PUNCT_NEAR_HAN, lambda m: _CJK_PUNCT[m.group(0)])
+        t = t.sub(_PAREN_PAIR, _cjk_parens)
     t = t.sub(_BLANK_RUN, "\n\n")
     t = t.splice(_edge_newlines(t.text))
     removed.sort(key=lambda r: r.raw_start)
     # a text that needed no change is the raw text itself, not a second copy
     return Normalized(raw if t.text == raw else t.text, Offsets(t.offsets), tuple(removed))
+
+
+def _unwrap(t: Tracked, raw: str) -> Tracked:
+    """The paragraphs of a hard-wrapped text (as taken from a PDF) joined back into lines:
+    a title, an item's heading or a sentence broken at the page's edge is one line again.
+    A text is hard-wrapped when many of its lines have one length and end mid-sentence."""
+    lines = t.text.split("\n")
+    width = _wrap_width(lines)
+    if width is None:
+        return t
+    shortest, longest = width - _WRAP_SHORTER, width + _WRAP_LONGER
+    joins, at = [], 0
+    for line, following in pairwise(lines):
+        at += len(line) + 1  # the start of ``following``
+        if (
+            shortest <= len(line) <= longest
+            and not line.endswith(_SENTENCE_END)
+            and following
+            and not _OPENS_PART.match(following)
+            and not _indented(raw, t.offsets[at])
+        ):
+            joins.append((at - 1, at))
+    # two words of Latin letters keep a space where the line broke (a layout breaks lines
+    # between Latin words, but anywhere in Chinese, and in a number: 20|21)
+    text = t.text
+    spaced = [(s, e) for s, e in joins if _latin(text[s - 1]) and _latin(text[e])]
+    t = t.splice(spaced, " ")  # one character for one: no offset moves
+    return t.splice([j for j in joins if j not in spaced])
+
+
+def _latin(c: str) -> bool:
+    return c.isascii() and c.isalpha()
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The width a hard-wrapped text breaks its lines at, or None for a text that is not."""
+    lengths = Counter(len(line) for line in lines if len(line) >= 10)
+    if not lengths:
+        return None
+    width, n = max(lengths.items(), key=lambda kv: (kv[1], kv[0]))
+    if n < _WRAP_MIN_LINES or width < 15:
+        return None
+    unfinished = sum(
+        width - _WRAP_SHORTER <= len(line) <= width + _WRAP_LONGER
+        and not line.endswith(_SENTENCE_END)
+        for line in lines
+    )
+    return width if unfinished >= _WRAP_SHARE * sum(1 for line in lines if line) else None
+
+
+def _indented(raw: str, offset: int) -> bool:
+    """Whether the raw line holding ``offset`` has blank space before it (a new paragraph)."""
+    start = raw.rfind("\n", 0, offset) + 1
+    return start < offset and not raw[start:offset].strip()
 
 
 def _edge_newlines(text: str) -> list[tuple[int, int]]:
