@@ -171,6 +171,32 @@ def test_subgraph_figure_renders_chinese_without_touching_global_settings(
     assert not (Path.cwd() / "plot.png").exists()
 
 
+def test_subgraph_figure_draws_every_implementer_and_tells_strong_links_from_weak(graph) -> None:
+    """One box per item, one arrow per implements link among them: solid when coverage
+    counts it (verbatim, adapted, analyst), dashed when weak."""
+    from matplotlib.patches import FancyBboxPatch
+
+    from xref.graph import implementers
+    from xref.link import STRONG_GRADES
+    from xref.plot import draw_task_subgraph
+
+    task = item_node(seed("000"), "三/（十）")
+    drawn = implementers(graph, task) | {task}
+    links = [
+        d
+        for u, v, key, d in graph.edges(drawn, keys=True, data=True)
+        if key == "implements" and v in drawn
+    ]
+    ax = draw_task_subgraph(graph, task)
+    boxes = [p for p in ax.patches if isinstance(p, FancyBboxPatch)]
+    arrows = [a.arrow_patch for a in ax.texts if getattr(a, "arrow_patch", None)]
+    assert len(boxes) == len(drawn) > 10
+    assert len(arrows) == len(links)
+    dashed = sum(a.get_linestyle() == "--" for a in arrows)
+    assert dashed == sum(d["grade"] not in STRONG_GRADES for d in links) > 0
+    assert 0 < dashed < len(arrows)
+
+
 def test_item_nodes_carry_their_own_text(graph, items) -> None:
     """A part's node holds its heading and preamble; its tasks are nodes of their own."""
     part = items[(items["doc_id"] == seed("000")) & (items["item_id"] == "三")].iloc[0]

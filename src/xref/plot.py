@@ -8,65 +8,152 @@ import textwrap
 import networkx as nx
 import pandas as pd
 
-from xref.coverage import by_region
-from xref.fonts import cjk_font_name, cjk_rc
+from xref.coverage import by_region, kind_labels
+from xref.fonts import cjk_rc
 from xref.frames import records
-from xref.graph import implementers
+from xref.graph import doc_node, implementers
 from xref.io import atomic_write_bytes
+from xref.link import STRONG_GRADES
 
-KIND_COLOURS = {
-    "task": "#4c72b0",
-    "measure": "#55a868",
-    "reported_work": "#dd8452",
-    "document": "#8c8c8c",
+KIND_COLOURS = {  # light fills: an item's box holds its text
+    "task": "#dbe5f1",
+    "measure": "#dcefe0",
+    "reported_work": "#f8e3d2",
 }
+COLUMN_STEP = 1.7  # from one column of boxes to the next; a box is 1.2 wide
+BOX_HALF = 0.6
+ROW_STEP = 1.0
 
 
-def draw_task_subgraph(graph: nx.MultiDiGraph, task: str, *, ax=None, wrap: int = 12):
-    """The items implementing ``task`` (directly or through intermediate tasks), grouped by
-    document, with implements edges labelled by score."""
+def draw_task_subgraph(graph: nx.MultiDiGraph, task: str, *, ax=None, wrap: int = 15):
+    """The items implementing ``task``, directly or through intermediate tasks: the task on the
+    right, each column one step further from it (a district measure -> the city's work points
+    -> the city plan), items grouped under their document. A link is solid when coverage
+    counts it as taking the task up (verbatim, adapted, added by an analyst), dashed when
+    weak, thicker the higher its score."""
     import matplotlib.pyplot as plt
+    from matplotlib.patches import FancyBboxPatch
+
+    nodes = implementers(graph, task) | {task}
+    links = [
+        (u, v, d)
+        for u in sorted(nodes)
+        for _, v, key, d in graph.out_edges(u, keys=True, data=True)
+        if key == "implements" and v in nodes
+    ]
+    steps = _steps_to(task, links)
+    # a document's items stay together, in the column of its item furthest from the task
+    doc_of = {n: graph.nodes[n].get("doc_id", "") for n in nodes}
+    doc_step: dict[str, int] = {}
+    for node in nodes:
+        doc_step[doc_of[node]] = max(doc_step.get(doc_of[node], 0), steps[node])
+    order = {n: i for i, n in enumerate(n for n in graph.nodes if n in nodes)}  # as in the text
+    columns: dict[int, list[str]] = {}
+    for node in sorted(nodes, key=lambda n: (doc_of[n], order[n])):
+        columns.setdefault(doc_step[doc_of[node]], []).append(node)
+    rows = {c: _column_rows(graph, members) for c, members in columns.items()}
+    height = max(len(r) for r in rows.values())
 
     with plt.rc_context(cjk_rc()):
         if ax is None:
-            _, ax = plt.subplots(figsize=(11, 7))
-        nodes = sorted(implementers(graph, task) | {task})
-        sub = nx.DiGraph()
-        for node in nodes:
-            sub.add_node(node, **graph.nodes[node])
-        for u, v, key, data in graph.edges(nodes, keys=True, data=True):
-            if key == "implements" and v in sub:
-                sub.add_edge(u, v, weight=data.get("weight", 0.0))
-        docs = sorted({sub.nodes[n].get("doc_id", "") for n in sub})
-        layers = {n: docs.index(sub.nodes[n].get("doc_id", "")) for n in sub}
-        nx.set_node_attributes(sub, layers, "layer")
-        pos = nx.multipartite_layout(sub, subset_key="layer", align="horizontal")
-        colours = [KIND_COLOURS.get(sub.nodes[n].get("kind", ""), "#999999") for n in sub]
-        labels = {
-            n: "\n".join(
-                textwrap.wrap(
-                    f"{sub.nodes[n].get('doc_id', '')[:3]} {sub.nodes[n].get('item_id', '')}\n"
-                    f"{sub.nodes[n].get('label', '')}",
-                    wrap,
+            _, ax = plt.subplots(figsize=(1.5 + 2.6 * len(columns), 1.2 + 0.42 * height))
+        at: dict[str, tuple[float, float]] = {}
+        for c, column in rows.items():
+            x = -c * COLUMN_STEP
+            top = (height - len(column)) / 2  # each column centred on the tallest
+            for i, (kind, node) in enumerate(column):
+                y = -(top + i) * ROW_STEP
+                if kind == "document":
+                    ax.text(x, y, node, ha="center", va="center", fontsize=8.5, color=PART_COLOUR)
+                    continue
+                at[node] = (x, y)
+                attrs = graph.nodes[node]
+                ax.add_patch(
+                    FancyBboxPatch(
+                        (x - BOX_HALF, y - 0.4 * ROW_STEP),
+                        2 * BOX_HALF,
+                        0.8 * ROW_STEP,
+                        boxstyle="round,pad=0,rounding_size=0.08",
+                        facecolor=KIND_COLOURS.get(attrs.get("kind", ""), "#eeeeee"),
+                        edgecolor="#999999",
+                        zorder=3,
+                    )
                 )
+                text = f"{attrs.get('item_id', '')} {attrs.get('label', '')}"
+                lines = textwrap.wrap(_short(text, 2 * wrap), wrap)
+                ax.text(x, y, "\n".join(lines), ha="center", va="center", fontsize=7, zorder=4)
+        for u, v, d in links:
+            (x0, y0), (x1, y1) = at[u], at[v]
+            strong = d.get("grade") in STRONG_GRADES
+            start, end = (x0 + BOX_HALF, y0), (x1 - BOX_HALF, y1)
+            ax.annotate(
+                "",
+                xy=end,
+                xytext=start,
+                zorder=1,
+                arrowprops={
+                    "arrowstyle": "-|>",
+                    "color": "#3b5b92" if strong else "#9a9a9a",
+                    "linestyle": "-" if strong else "--",
+                    "linewidth": 0.6 + 6 * float(d.get("weight", 0.0)),
+                    "shrinkA": 0,
+                    "shrinkB": 0,
+                },
             )
-            for n in sub
-        }
-        nx.draw_networkx_nodes(sub, pos, ax=ax, node_color=colours, node_size=900, alpha=0.85)
-        nx.draw_networkx_edges(sub, pos, ax=ax, arrows=True, arrowsize=14, edge_color="#555555")
-        family = cjk_font_name()  # networkx passes font_family="sans-serif" unless told
-        nx.draw_networkx_labels(sub, pos, labels, ax=ax, font_size=7, font_family=family)
-        nx.draw_networkx_edge_labels(
-            sub,
-            pos,
-            {(u, v): f"{d['weight']:.2f}" for u, v, d in sub.edges(data=True)},
-            font_family=family,
-            ax=ax,
-            font_size=7,
+            ax.text(
+                start[0] + 0.2 * (end[0] - start[0]),
+                start[1] + 0.2 * (end[1] - start[1]),
+                f"{float(d.get('weight', 0.0)):.2f}",
+                fontsize=6,
+                ha="center",
+                va="center",
+                zorder=2,
+                bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none"},
+            )
+        ax.set_xlim(-max(columns) * COLUMN_STEP - 0.8, 0.8)
+        ax.set_ylim(-height * ROW_STEP, ROW_STEP)
+        ax.set_title(
+            f"实施关系 · implements: {graph.nodes[task].get('label', task)}\n"
+            "实线: 落实 (verbatim, adapted, analyst) · 虚线: 弱关联 weak · 线宽: 得分 score",
+            fontsize=10,
         )
-        ax.set_title(f"实施关系 · implements: {graph.nodes[task].get('label', task)}")
         ax.axis("off")
     return ax
+
+
+def _steps_to(task: str, links: list[tuple[str, str, dict]]) -> dict[str, int]:
+    """Each node's longest chain of links to ``task`` (the task: 0), so every link points to
+    a column on its right."""
+    targets: dict[str, list[str]] = {}
+    for u, v, _ in links:
+        targets.setdefault(u, []).append(v)
+    steps = {task: 0}
+
+    def step(node: str, seen: frozenset[str]) -> int:
+        if node not in steps:
+            further = [t for t in targets.get(node, ()) if t not in seen]  # an analyst's loop
+            steps[node] = 1 + max((step(t, seen | {node}) for t in further), default=0)
+        return steps[node]
+
+    for node in targets:
+        step(node, frozenset())
+    return steps
+
+
+def _column_rows(graph: nx.MultiDiGraph, members: list[str]) -> list[tuple[str, str]]:
+    """A column's rows: each document's name, then its items."""
+    rows: list[tuple[str, str]] = []
+    current = None
+    for node in members:
+        doc_id = graph.nodes[node].get("doc_id", "")
+        if doc_id != current:
+            current = doc_id
+            doc = graph.nodes[doc_node(doc_id)] if doc_node(doc_id) in graph else {}
+            kind = kind_labels().get(doc.get("kind", ""), doc.get("kind"))
+            name = " ".join(x for x in (doc_id[:3], doc.get("region"), kind) if x)
+            rows.append(("document", name))
+        rows.append(("item", node))
+    return rows
 
 
 # ---------------------------------------------------------------- coverage figures
