@@ -49,6 +49,7 @@ from xref.report import STALE, report_writers
 from xref.segment import BACKENDS
 from xref.timing import Stages
 
+CORPUS_HELP = "folder of .txt, .html or .pdf documents (file stem = document id)"
 DECISIONS_PATH = Path("annotations") / "links.csv"
 FACTS = {  # the fact tables, the longest to extract first
     "targets": xref.targets_frame,
@@ -454,7 +455,7 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="xref", description=__doc__.split("\n")[0])
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="load a corpus folder and write tables, links and graph")
-    b.add_argument("corpus", help="folder of .txt or .html documents (file stem = document id)")
+    b.add_argument("corpus", help=CORPUS_HELP)
     b.add_argument("-o", "--out", type=_folder, default="out", help="output folder (default: out)")
     b.add_argument(
         "--manifest", help="metadata manifest CSV (default: corpus.csv in or beside the corpus)"
@@ -477,7 +478,7 @@ def parser() -> argparse.ArgumentParser:
     r = sub.add_parser(
         "report", help="write only the coverage outputs: tables, heatmaps, report.html, xlsx"
     )
-    r.add_argument("corpus", help="folder of .txt or .html documents (file stem = document id)")
+    r.add_argument("corpus", help=CORPUS_HELP)
     r.add_argument("-o", "--out", type=_folder, default="out", help="output folder (default: out)")
     r.add_argument("--manifest", help="metadata manifest CSV")
     r.add_argument("--decisions", help="analysts' link decisions")

@@ -13,20 +13,21 @@ from xref.manifest import read_manifest
 from xref.metadata import infer_metadata
 from xref.normalize import normalize
 from xref.parallel import fork_map
+from xref.pdf import is_pdf, pdf_text
 from xref.types import METADATA_FIELDS, Corpus, Document, Problem
 
 MANIFEST_NAME = "corpus.csv"
 FILES_PER_TASK = 50  # files a worker loads per task, when loading on several processes
 # documents saved in a format xref does not read: named in the problems, not passed over
 OTHER_FORMATS = {
-    ".pdf": "PDF",
     ".doc": "Word",
     ".docx": "Word",
     ".wps": "WPS",
     ".rtf": "RTF",
     ".odt": "OpenDocument",
 }
-TEXT_SUFFIXES = (".txt", ".html", ".htm")  # web pages are read as their text
+# web pages are read as their text, PDFs as their text layer
+TEXT_SUFFIXES = (".txt", ".html", ".htm", ".pdf")
 # in the head of xref's own report.html, which an output folder inside the corpus holds
 REPORT_MARK = '<meta name="generator" content="xref">'
 
@@ -54,7 +55,14 @@ def load_document(
 ) -> Document:
     """Load one document file. Raises :class:`~xref.decode.DecodeError` when it is not text."""
     path = Path(path)
-    decoded = decode_bytes(path.read_bytes())
+    data = path.read_bytes()
+    if is_pdf(data):
+        decoded = pdf_text(data)
+    elif path.suffix.lower() == ".pdf":
+        head = data[:40].decode("utf-8", "replace").strip()
+        raise DecodeError("unreadable", f"named .pdf but not a PDF (it begins {head!r})")
+    else:
+        decoded = decode_bytes(data)
     norm = normalize(decoded.text)
     chrome = [r.text for r in norm.removed if r.reason == "chrome"]
     meta, warnings = infer_metadata(norm.text, chrome, overrides)
@@ -120,12 +128,13 @@ def _report(file: Path) -> bool:
 
 
 def load_corpus(path: str | Path, *, manifest: str | Path | None = None, jobs: int = 1) -> Corpus:
-    """Load every ``*.txt`` file under ``path`` (recursively, ``.TXT`` too), and every saved
-    web page (``.html``, ``.htm``: read as their text) but xref's own reports; the file stem
-    is the ``doc_id``.
+    """Load every ``*.txt`` file under ``path`` (recursively, ``.TXT`` too), every saved
+    web page (``.html``, ``.htm``: read as their text) but xref's own reports, and every PDF
+    (``.pdf``: read as its text layer, :mod:`xref.pdf`); the file stem is the ``doc_id``.
 
     Files that are empty, binary or undecodable are skipped and listed in ``Corpus.problems``
-    with the reason, as are documents in a format xref does not read (PDF, Word...);
+    with the reason (a PDF: also a scan without text, or one that asks for a password), as
+    are documents in a format xref does not read (Word, WPS...);
     the others still load. ``manifest`` defaults to :func:`find_manifest`;
     a malformed manifest raises :class:`~xref.manifest.ManifestError`. ``jobs`` > 1 loads
     files on that many processes (:mod:`xref.parallel`); the corpus is the same.
@@ -160,7 +169,9 @@ def load_corpus(path: str | Path, *, manifest: str | Path | None = None, jobs: i
             documents[doc_id] = result
     for file in found:
         if (kind := OTHER_FORMATS.get(file.suffix.lower())) is not None:
-            detail = f"a {kind} file: xref reads .txt and .html; save its text as .txt to use it"
+            detail = (
+                f"a {kind} file: xref reads .txt, .html and .pdf; save its text as .txt to use it"
+            )
             problems.append(Problem(shown(str(file)), "not_text", detail))
     for doc_id in sorted(set(overrides) - set(documents)):
         problems.append(

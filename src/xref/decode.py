@@ -95,8 +95,7 @@ def decode_bytes(data: bytes) -> Decoded:
     """Decode a document's bytes; :class:`DecodeError` for empty, binary or unreadable data,
     and for mojibake: text that was decoded with the wrong encoding before it was saved."""
     decoded = _decode(data)
-    han = "".join(_HAN_OR_PRIVATE.findall(decoded.text, 0, MOJIBAKE_SPAN))
-    if len(han) >= MOJIBAKE_MIN_HAN and (share := _common_share(han)) < MOJIBAKE_SHARE:
+    if (share := mojibake_share(decoded.text)) is not None:
         raise DecodeError(
             "undecodable",
             f"decodes as {decoded.encoding}, but only {share:.0%} of its Chinese characters "
@@ -105,6 +104,15 @@ def decode_bytes(data: bytes) -> Decoded:
             "save it again from its source",
         )
     return decoded
+
+
+def mojibake_share(text: str) -> float | None:
+    """The share of common characters among the first Han characters of a text that reads as
+    mojibake (too few of them common), else None."""
+    han = "".join(_HAN_OR_PRIVATE.findall(text, 0, MOJIBAKE_SPAN))
+    if len(han) >= MOJIBAKE_MIN_HAN and (share := _common_share(han)) < MOJIBAKE_SHARE:
+        return share
+    return None
 
 
 def _decode(data: bytes) -> Decoded:

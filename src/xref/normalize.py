@@ -34,7 +34,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
-from itertools import islice, pairwise
+from itertools import accumulate, islice
 
 import numpy as np
 
@@ -455,23 +455,33 @@ def _unwrap(t: Tracked, raw: str) -> Tracked:
     if width is None:
         return t
     shortest, longest = width - _WRAP_SHORTER, width + _WRAP_LONGER
-    joins, at = [], 0
-    for line, following in pairwise(lines):
-        at += len(line) + 1  # the start of ``following``
+    starts = list(accumulate((len(line) + 1 for line in lines), initial=0))
+    joins = []
+    for i, line in enumerate(lines[:-1]):
+        if not shortest <= len(line) <= longest or line.endswith(_SENTENCE_END):
+            continue
+        end, nxt = starts[i] + len(line), i + 1
+        # a paragraph goes on over a page break (a form feed, its page number gone as chrome)
         if (
-            shortest <= len(line) <= longest
-            and not line.endswith(_SENTENCE_END)
-            and following
-            and not _OPENS_PART.match(following)
-            and not _indented(raw, t.offsets[at])
+            not lines[nxt]
+            and nxt + 1 < len(lines)
+            and "\f" in raw[t.offsets[end - 1] : t.offsets[starts[nxt + 1]]]
         ):
-            joins.append((at - 1, at))
+            nxt += 1
+        following = lines[nxt]
+        if (
+            following
+            and not _OPENS_PART.match(following)
+            and not _indented(raw, t.offsets[starts[nxt]])
+        ):
+            joins.append((end, starts[nxt]))
     # two words of Latin letters keep a space where the line broke (a layout breaks lines
     # between Latin words, but anywhere in Chinese, and in a number: 20|21)
     text = t.text
     spaced = [(s, e) for s, e in joins if _latin(text[s - 1]) and _latin(text[e])]
-    t = t.splice(spaced, " ")  # one character for one: no offset moves
-    return t.splice([j for j in joins if j not in spaced])
+    t = t.splice([(s, s + 1) for s, _ in spaced], " ")  # one character for one
+    cuts = [(s + 1, e) if (s, e) in spaced else (s, e) for s, e in joins]
+    return t.splice([(s, e) for s, e in cuts if e > s])
 
 
 def _latin(c: str) -> bool:
@@ -496,8 +506,8 @@ def _wrap_width(lines: list[str]) -> int | None:
 
 def _indented(raw: str, offset: int) -> bool:
     """Whether the raw line holding ``offset`` has blank space before it (a new paragraph)."""
-    start = raw.rfind("\n", 0, offset) + 1
-    return start < offset and not raw[start:offset].strip()
+    before = raw[raw.rfind("\n", 0, offset) + 1 : offset].replace("\f", "")  # a page's start
+    return bool(before) and not before.strip()
 
 
 def _edge_newlines(text: str) -> list[tuple[int, int]]:

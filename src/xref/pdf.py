@@ -1,0 +1,61 @@
+"""The text layer of a PDF, read as the document's raw text.
+
+Government sites publish many documents as PDF attachments. Their text layer (read with
+pypdf) holds the lines as the page lays them out: each broken at the page's width, a page
+number between pages. :func:`xref.normalize.normalize` joins the lines back into paragraphs
+and drops the page numbers, so a PDF reads as the same document saved as text. Pages are
+joined by form feeds, which normalising makes line breaks.
+
+Offsets into a PDF document's ``raw`` text are offsets into this text layer.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from xref.decode import Decoded, DecodeError, mojibake_share
+
+PAGE_BREAK = "\f"
+MIN_CHARS_PER_PAGE = 10  # fewer, and the PDF is a scan: page numbers are not a text layer
+
+
+def is_pdf(data: bytes) -> bool:
+    """Whether the bytes are a PDF file (its header may follow a little junk)."""
+    return b"%PDF-" in data[:1024]
+
+
+def pdf_text(data: bytes) -> Decoded:
+    """The text of a PDF's pages; :class:`~xref.decode.DecodeError` for a PDF that cannot be
+    read, that asks for a password, whose text layer is missing (a scan) or unreadable."""
+    from pypdf import PdfReader  # here: most corpora hold no PDF, and it costs an import
+
+    # pypdf logs every oddity of a file it still reads; a corpus of scraped PDFs has many
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise DecodeError(
+                "encrypted", "the PDF asks for a password to open; save it without one"
+            )
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except DecodeError:
+        raise
+    except Exception as exc:  # a parser of untrusted files: any failure means unreadable
+        detail = f"not a readable PDF ({type(exc).__name__}: {exc})"
+        raise DecodeError("unreadable", detail) from exc
+    text = PAGE_BREAK.join(pages)
+    if sum(not c.isspace() for c in text) < MIN_CHARS_PER_PAGE * max(len(pages), 1):
+        raise DecodeError(
+            "no_text_layer",
+            f"a PDF of {len(pages)} page(s) without a text layer (a scan?): "
+            "run OCR on it and save the text as .txt",
+        )
+    if (share := mojibake_share(text)) is not None:
+        raise DecodeError(
+            "undecodable",
+            f"the PDF's text layer reads as nonsense (only {share:.0%} of its Chinese "
+            "characters are common ones): its fonts do not map to Unicode; "
+            "run OCR on it and save the text as .txt",
+        )
+    return Decoded(text, "pdf")

@@ -1,0 +1,98 @@
+"""PDFs: the text layer read as the document, and the PDFs that cannot be read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.pdfencrypt import StandardEncryption
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
+
+import xref
+
+pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))  # a CJK font every PDF reader has
+
+
+def write_pdf(path: Path, text: str, *, encrypt=None, width: int = 34) -> None:
+    """``text`` laid out as an office suite exports it: each paragraph indented two characters
+    and broken at the page's width, a page number at the foot of each page."""
+    lines = []
+    for paragraph in filter(None, text.split("\n")):
+        paragraph = "\u3000\u3000" + paragraph
+        lines += [paragraph[i : i + width] for i in range(0, len(paragraph), width)]
+    pdf = canvas.Canvas(str(path), pagesize=A4, encrypt=encrypt)
+    for start in range(0, len(lines), 32):
+        pdf.setFont("STSong-Light", 14)
+        for row, line in enumerate(lines[start : start + 32]):
+            pdf.drawString(60, 790 - 22 * row, line)
+        pdf.drawCentredString(297, 40, f"— {pdf.getPageNumber()} —")
+        pdf.showPage()
+    pdf.save()
+
+
+def write_scan(path: Path) -> None:
+    """A scanned page: a picture of text, and no text layer (a grey block stands for it)."""
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    pdf.setFillGray(0.5)
+    pdf.rect(60, 100, 470, 650, fill=1)
+    pdf.drawCentredString(297, 40, "1")
+    pdf.showPage()
+    pdf.save()
+
+
+@pytest.mark.parametrize("prefix", ["001", "004"])
+def test_a_pdf_reads_as_the_same_document(tmp_path, docs, items, prefix) -> None:
+    doc = docs[prefix]
+    write_pdf(tmp_path / f"{doc.doc_id}.pdf", doc.text)
+    corpus = xref.load_corpus(tmp_path)
+    assert corpus.problems == ()
+    pdf = corpus[doc.doc_id]
+    assert pdf.encoding == "pdf"
+    assert pdf.raw.count("\f") >= 3  # pages, joined by form feeds
+    assert "— 2 —" not in pdf.text
+    columns = ["item_id", "kind", "heading"]
+    seed_items = items[items["doc_id"] == doc.doc_id][columns]
+    assert xref.extract(corpus)[columns].values.tolist() == seed_items.values.tolist()
+    for field in ("title", "issuer", "level", "region", "kind", "issue_date", "period_end"):
+        assert getattr(pdf.meta, field) == getattr(doc.meta, field), field
+    at = pdf.text.index("一、")
+    start, end = pdf.raw_span(at, at + 6)
+    assert pdf.raw[start:end].replace("\n", "") == pdf.text[at : at + 6]
+
+
+def test_a_copy_protected_pdf_reads(tmp_path, docs) -> None:
+    """Many published PDFs forbid copying (an owner password), which does not stop reading."""
+    protect = StandardEncryption("", ownerPassword="owner", canCopy=0, canModify=0)
+    write_pdf(tmp_path / "protected.pdf", docs["004"].text, encrypt=protect)
+    assert xref.load_corpus(tmp_path)["protected"].meta.title == docs["004"].meta.title
+
+
+def test_pdf_bytes_saved_as_text_read_as_a_pdf(tmp_path, docs) -> None:
+    write_pdf(tmp_path / "download.pdf", docs["004"].text)
+    (tmp_path / "download.pdf").rename(tmp_path / "download.txt")
+    assert xref.load_corpus(tmp_path)["download"].meta.region == "闵行区"
+
+
+def test_pdfs_that_cannot_be_read_are_skipped_with_their_reason(tmp_path, docs) -> None:
+    write_pdf(tmp_path / "good.pdf", docs["004"].text)
+    write_scan(tmp_path / "scan.pdf")
+    locked = StandardEncryption("secret", ownerPassword="owner")
+    write_pdf(tmp_path / "locked.pdf", docs["004"].text, encrypt=locked)
+    whole = (tmp_path / "good.pdf").read_bytes()
+    (tmp_path / "cut_short.pdf").write_bytes(whole[: len(whole) // 3])
+    (tmp_path / "error_page.pdf").write_text("<html><body>404 Not Found</body></html>")
+    corpus = xref.load_corpus(tmp_path)
+    assert [d.doc_id for d in corpus] == ["good"]
+    problems = {Path(p.path).name: (p.problem, p.detail) for p in corpus.problems}
+    assert {name: problem for name, (problem, _) in problems.items()} == {
+        "scan.pdf": "no_text_layer",
+        "locked.pdf": "encrypted",
+        "cut_short.pdf": "unreadable",
+        "error_page.pdf": "unreadable",
+    }
+    assert "OCR" in problems["scan.pdf"][1]
+    assert "password" in problems["locked.pdf"][1]
+    assert "not a PDF" in problems["error_page.pdf"][1]
