@@ -39,6 +39,17 @@ def docs(corpus: xref.Corpus) -> dict[str, xref.Document]:
     return {d.doc_id[:3]: d for d in corpus}
 
 
+def assert_reads_as_seed(corpus: xref.Corpus, seed_doc: xref.Document, items) -> None:
+    """``corpus`` (one document: the seed in another form) gives the seed's items and
+    metadata; ``items``: the seeds' items."""
+    copy = corpus[seed_doc.doc_id]
+    columns = ["item_id", "kind", "heading"]
+    seed_items = items[items["doc_id"] == seed_doc.doc_id][columns]
+    assert xref.extract(corpus)[columns].values.tolist() == seed_items.values.tolist()
+    for field in ("title", "issuer", "level", "region", "kind", "issue_date", "period_end"):
+        assert getattr(copy.meta, field) == getattr(seed_doc.meta, field), field
+
+
 @pytest.fixture
 def snippet(tmp_path, segmenter):
     """``snippet(text)`` -> ``(corpus, items)`` for a one-document corpus made of ``text``."""

@@ -9,7 +9,7 @@ from array import array
 
 import opencc
 import pytest
-from conftest import SEED_IDS
+from conftest import SEED_IDS, assert_reads_as_seed
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -354,13 +354,8 @@ def test_text_taken_from_a_pdf_reads_as_its_paragraphs(tmp_path, docs, items, pr
     doc = docs[prefix]
     (tmp_path / f"{doc.doc_id}.txt").write_text(pdf_text(doc.text), encoding="utf-8")
     corpus = xref.load_corpus(tmp_path)
-    wrapped = corpus[doc.doc_id]
-    assert "— 1 —" not in wrapped.text
-    columns = ["item_id", "kind", "heading"]
-    seed_items = items[items["doc_id"] == doc.doc_id][columns]
-    assert xref.extract(corpus)[columns].values.tolist() == seed_items.values.tolist()
-    for field in ("title", "issuer", "level", "region", "kind", "issue_date", "period_end"):
-        assert getattr(wrapped.meta, field) == getattr(doc.meta, field), field
+    assert "— 1 —" not in corpus[doc.doc_id].text
+    assert_reads_as_seed(corpus, doc, items)
 
 
 def test_lines_of_one_length_that_end_or_open_a_part_stay_apart() -> None:

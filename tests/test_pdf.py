@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import assert_reads_as_seed
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfbase import pdfmetrics
@@ -53,11 +54,7 @@ def test_a_pdf_reads_as_the_same_document(tmp_path, docs, items, prefix) -> None
     assert pdf.encoding == "pdf"
     assert pdf.raw.count("\f") >= 3  # pages, joined by form feeds
     assert "— 2 —" not in pdf.text
-    columns = ["item_id", "kind", "heading"]
-    seed_items = items[items["doc_id"] == doc.doc_id][columns]
-    assert xref.extract(corpus)[columns].values.tolist() == seed_items.values.tolist()
-    for field in ("title", "issuer", "level", "region", "kind", "issue_date", "period_end"):
-        assert getattr(pdf.meta, field) == getattr(doc.meta, field), field
+    assert_reads_as_seed(corpus, doc, items)
     at = pdf.text.index("一、")
     start, end = pdf.raw_span(at, at + 6)
     assert pdf.raw[start:end].replace("\n", "") == pdf.text[at : at + 6]
