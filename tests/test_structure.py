@@ -198,6 +198,29 @@ def test_a_plan_outline_of_volumes_chapters_and_sections(tmp_path: Path) -> None
     ]
 
 
+def test_the_articles_of_measures_under_their_chapters(tmp_path: Path) -> None:
+    """Measures and regulations (办法, 条例) number articles 第X条, under chapters or alone."""
+    text = (
+        "上海市市场监督管理行政执法办法\n第一章 总则\n"
+        "第一条 为了规范行政执法行为，根据有关法律法规，制定本办法。\n"
+        "第二条 本办法适用于本市各级市场监督管理部门。\n第二章 执法程序\n"
+        "第三条 执法人员应当出示执法证件。\n"
+        "第四条 有下列情形之一的，可以从轻处罚：\n（一）主动消除违法行为危害后果的；\n"
+    )
+    got = _items_of(text, tmp_path)
+    assert [i for i, _, _ in got if i != "title"] == [
+        "第一章",
+        "第一章/第一条",
+        "第一章/第二条",
+        "第二章",
+        "第二章/第三条",
+        "第二章/第四条",
+        "第二章/第四条/（一）",
+    ]
+    kinds = dict((i, k) for i, k, _ in got)
+    assert kinds["第一章"] == "section" and kinds["第二章/第三条"] in ("task", "measure")
+
+
 def test_inline_enumerations_need_a_sequence(tmp_path: Path) -> None:
     text = (
         "一、工作\n统一是关键。一是加强领导；二是完善机制；三是强化保障。\n"

@@ -1,10 +1,11 @@
 """Parse a normalised document into its tree of numbered items.
 
 Official documents number their parts in a small set of styles: 第X篇, 第X章 / 第X部分,
-第X节, 一、, （一）, 1. / 1、, （1）, ①, dashes (——), ordinals (第一，), and inline enumerations
-inside a paragraph (一是…二是…, 一方面…另一方面…, 此外). Which style sits at which depth varies from
-document to document, so depth is decided by order of appearance: a label of a style already
-open closes everything below it and becomes its sibling; a new style opens a level below.
+第X节, 第X条, 一、, （一）, 1. / 1、, （1）, ①, dashes (——), ordinals (第一，), and inline
+enumerations inside a paragraph (一是…二是…, 一方面…另一方面…, 此外). Which style sits at
+which depth varies from document to document, so depth is decided by order of appearance: a
+label of a style already open closes everything below it and becomes its sibling; a new
+style opens a level below.
 
 Every item spans from its label to the next label of the same or a higher level, so an item's
 ``text`` includes its children; ``own_end`` marks where its own text stops (its first child).
@@ -32,6 +33,8 @@ LINE_LABELS = (
     ("volume", re.compile(rf"^(第[{CN}]+篇)\s*")),
     ("chapter", re.compile(rf"^(第[{CN}]+(?:章|部分|编))\s*")),
     ("part", re.compile(rf"^(第[{CN}]+节)\s*")),
+    # the articles of measures and regulations (办法, 规定, 条例), under chapters or alone
+    ("article", re.compile(rf"^(第[{CN}\d]+条)\s*")),
     ("cn", re.compile(rf"^([{CN}]+)、\s*")),
     ("paren_cn", re.compile(rf"^（([{CN}]+)）\s*")),
     ("arabic", re.compile(r"^(\d{1,2})[.、](?!\d)\s*")),
@@ -40,7 +43,7 @@ LINE_LABELS = (
     ("ordinal", re.compile(rf"^(第[{CN}]+)[，、]")),
     ("dash", re.compile(r"^(——)")),
 )
-MAJOR_STYLES = ("volume", "chapter", "part", "cn", "paren_cn", "arabic")
+MAJOR_STYLES = ("volume", "chapter", "part", "article", "cn", "paren_cn", "arabic")
 GROUPING_STYLES = ("volume", "chapter", "part", "cn")  # with children: a section, not a task
 _SHI = re.compile(rf"(?:^|(?<=[。；：！]))([{NUMERAL_CHARS}]+)是(?=[^，。；])")
 _FANGMIAN = re.compile(r"(?:^|(?<=[。；：！]))(一方面|另一方面|此外)[，,]?")
