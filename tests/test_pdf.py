@@ -93,3 +93,20 @@ def test_pdfs_that_cannot_be_read_are_skipped_with_their_reason(tmp_path, docs) 
     assert "OCR" in problems["scan.pdf"][1]
     assert "password" in problems["locked.pdf"][1]
     assert "not a PDF" in problems["error_page.pdf"][1]
+
+
+def test_reading_a_broken_pdf_leaves_logging_as_it_was(tmp_path, docs) -> None:
+    """pypdf's complaints about odd files are hushed while xref reads, and only then."""
+    import logging
+
+    write_pdf(tmp_path / "good.pdf", docs["004"].text)
+    whole = (tmp_path / "good.pdf").read_bytes()
+    (tmp_path / "cut_short.pdf").write_bytes(whole[: len(whole) // 2])
+    log = logging.getLogger("pypdf")
+    log.setLevel(logging.INFO)
+    try:
+        corpus = xref.load_corpus(tmp_path)
+        assert log.level == logging.INFO
+    finally:
+        log.setLevel(logging.NOTSET)
+    assert [d.doc_id for d in corpus] == ["good"]

@@ -111,6 +111,7 @@ _SHORT_TAIL = 12  # short non-sentence lines next to a footer are page furniture
 # text taken from a PDF breaks every line at the page's width; a line that long, not ending a
 # sentence, goes on in the next line unless that one is indented or opens with a label
 _WRAP_MIN_LINES = 8  # lines of one length before a text counts as hard-wrapped
+_WRAP_MIN_WIDTH = 15  # no page is narrower: shorter lines are headings, not the page's width
 _WRAP_SHARE = 0.25  # of its non-blank lines, at least this many are full and unfinished
 _WRAP_SHORTER = 3  # a full line may be this much shorter (a paragraph's indented first line)
 _WRAP_LONGER = 8  # or longer (half-width digits and letters are narrower than Han)
@@ -490,11 +491,11 @@ def _latin(c: str) -> bool:
 
 def _wrap_width(lines: list[str]) -> int | None:
     """The width a hard-wrapped text breaks its lines at, or None for a text that is not."""
-    lengths = Counter(len(line) for line in lines if len(line) >= 10)
+    lengths = Counter(len(line) for line in lines if len(line) >= _WRAP_MIN_WIDTH)
     if not lengths:
         return None
     width, n = max(lengths.items(), key=lambda kv: (kv[1], kv[0]))
-    if n < _WRAP_MIN_LINES or width < 15:
+    if n < _WRAP_MIN_LINES:
         return None
     unfinished = sum(
         width - _WRAP_SHORTER <= len(line) <= width + _WRAP_LONGER
@@ -506,7 +507,8 @@ def _wrap_width(lines: list[str]) -> int | None:
 
 def _indented(raw: str, offset: int) -> bool:
     """Whether the raw line holding ``offset`` has blank space before it (a new paragraph)."""
-    before = raw[raw.rfind("\n", 0, offset) + 1 : offset].replace("\f", "")  # a page's start
+    start = max(raw.rfind("\n", 0, offset), raw.rfind("\r", 0, offset)) + 1
+    before = raw[start:offset].replace("\f", "")  # a form feed starts a page, not a paragraph
     return bool(before) and not before.strip()
 
 

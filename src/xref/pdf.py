@@ -31,7 +31,9 @@ def pdf_text(data: bytes) -> Decoded:
     from pypdf import PdfReader  # here: most corpora hold no PDF, and it costs an import
 
     # pypdf logs every oddity of a file it still reads; a corpus of scraped PDFs has many
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    log = logging.getLogger("pypdf")
+    level = log.level
+    log.setLevel(logging.ERROR)
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
@@ -44,6 +46,8 @@ def pdf_text(data: bytes) -> Decoded:
     except Exception as exc:  # a parser of untrusted files: any failure means unreadable
         detail = f"not a readable PDF ({type(exc).__name__}: {exc})"
         raise DecodeError("unreadable", detail) from exc
+    finally:
+        log.setLevel(level)
     text = PAGE_BREAK.join(pages)
     if sum(not c.isspace() for c in text) < MIN_CHARS_PER_PAGE * max(len(pages), 1):
         raise DecodeError(
