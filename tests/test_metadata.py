@@ -13,7 +13,7 @@ from xref.metadata import (
     infer_title,
     qualify_issuer,
 )
-from xref.numerals import cn_to_int
+from xref.numerals import cn_to_int, int_to_cn
 
 # doc: level, region, parent region, kind, issue date, period
 EXPECTED = {
@@ -186,6 +186,20 @@ def test_ambiguous_district_names_are_resolved_by_context() -> None:
 )
 def test_chinese_numerals(text: str, value: int) -> None:
     assert cn_to_int(text) == value
+
+
+def test_numbers_written_as_a_list_numbers_its_parts() -> None:
+    """Word's chineseCounting lists: 一、…十、十一、…二十八、; every one reads back."""
+    assert [int_to_cn(n) for n in (1, 10, 11, 20, 28, 105, 110)] == [
+        "一",
+        "十",
+        "十一",
+        "二十",
+        "二十八",
+        "一百零五",
+        "一百一十",
+    ]
+    assert all(cn_to_int(int_to_cn(n)) == n for n in range(1, 1000))
 
 
 def test_chinese_numerals_reject_other_text() -> None:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from xref.decode import DecodeError, decode_bytes
+from xref.decode import Decoded, DecodeError, decode_bytes
+from xref.docx import docx_text, is_docx
 from xref.manifest import read_manifest
 from xref.metadata import infer_metadata
 from xref.normalize import normalize
@@ -20,14 +21,13 @@ MANIFEST_NAME = "corpus.csv"
 FILES_PER_TASK = 50  # files a worker loads per task, when loading on several processes
 # documents saved in a format xref does not read: named in the problems, not passed over
 OTHER_FORMATS = {
-    ".doc": "Word",
-    ".docx": "Word",
+    ".doc": "Word 97-2003",
     ".wps": "WPS",
     ".rtf": "RTF",
     ".odt": "OpenDocument",
 }
-# web pages are read as their text, PDFs as their text layer
-TEXT_SUFFIXES = (".txt", ".html", ".htm", ".pdf")
+# web pages are read as their text, PDFs as their text layer, Word documents as their text
+TEXT_SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx")
 # in the head of xref's own report.html, which an output folder inside the corpus holds
 REPORT_MARK = '<meta name="generator" content="xref">'
 
@@ -55,14 +55,7 @@ def load_document(
 ) -> Document:
     """Load one document file. Raises :class:`~xref.decode.DecodeError` when it is not text."""
     path = Path(path)
-    data = path.read_bytes()
-    if is_pdf(data):
-        decoded = pdf_text(data)
-    elif path.suffix.lower() == ".pdf":
-        head = data[:40].decode("utf-8", "replace").strip()
-        raise DecodeError("unreadable", f"named .pdf but not a PDF (it begins {head!r})")
-    else:
-        decoded = decode_bytes(data)
+    decoded = _read(path.read_bytes(), path.suffix.lower())
     norm = normalize(decoded.text)
     chrome = [r.text for r in norm.removed if r.reason == "chrome"]
     meta, warnings = infer_metadata(norm.text, chrome, overrides)
@@ -86,6 +79,20 @@ def load_document(
         meta=meta,
         warnings=tuple(warnings),
     )
+
+
+def _read(data: bytes, suffix: str) -> Decoded:
+    """A file's text, told by its content: a PDF's text layer, a Word document's text, or
+    text in whatever encoding; a file whose name promises a format it does not hold is
+    refused (a web page saved as .pdf)."""
+    if is_pdf(data):
+        return pdf_text(data)
+    if is_docx(data):
+        return docx_text(data)
+    if (kind := {".pdf": "a PDF", ".docx": "a Word document"}.get(suffix)) is not None:
+        head = data[:40].decode("utf-8", "replace").strip()
+        raise DecodeError("unreadable", f"named {suffix} but not {kind} (it begins {head!r})")
+    return decode_bytes(data)
 
 
 def shown(name: str) -> str:
@@ -129,12 +136,13 @@ def _report(file: Path) -> bool:
 
 def load_corpus(path: str | Path, *, manifest: str | Path | None = None, jobs: int = 1) -> Corpus:
     """Load every ``*.txt`` file under ``path`` (recursively, ``.TXT`` too), every saved
-    web page (``.html``, ``.htm``: read as their text) but xref's own reports, and every PDF
-    (``.pdf``: read as its text layer, :mod:`xref.pdf`); the file stem is the ``doc_id``.
+    web page (``.html``, ``.htm``: read as their text) but xref's own reports, every PDF
+    (``.pdf``: its text layer, :mod:`xref.pdf`) and every Word document (``.docx``: its text
+    and list labels, :mod:`xref.docx`); the file stem is the ``doc_id``.
 
     Files that are empty, binary or undecodable are skipped and listed in ``Corpus.problems``
     with the reason (a PDF: also a scan without text, or one that asks for a password), as
-    are documents in a format xref does not read (Word, WPS...);
+    are documents in a format xref does not read (Word 97-2003, WPS...);
     the others still load. ``manifest`` defaults to :func:`find_manifest`;
     a malformed manifest raises :class:`~xref.manifest.ManifestError`. ``jobs`` > 1 loads
     files on that many processes (:mod:`xref.parallel`); the corpus is the same.
@@ -170,7 +178,8 @@ def load_corpus(path: str | Path, *, manifest: str | Path | None = None, jobs: i
     for file in found:
         if (kind := OTHER_FORMATS.get(file.suffix.lower())) is not None:
             detail = (
-                f"a {kind} file: xref reads .txt, .html and .pdf; save its text as .txt to use it"
+                f"a {kind} file: xref reads .txt, .html, .pdf and .docx; save it as .docx, or "
+                "its text as .txt, to use it"
             )
             problems.append(Problem(shown(str(file)), "not_text", detail))
     for doc_id in sorted(set(overrides) - set(documents)):

@@ -37,3 +37,18 @@ def cn_to_int(text: str) -> int:
             total += (1 if digit is None else digit) * UNITS[c]
             digit = None
     return total + (digit or 0)
+
+
+def int_to_cn(n: int) -> str:
+    """``28`` -> ``"二十八"``, ``10`` -> ``"十"``, ``105`` -> ``"一百零五"``: numbers below 1000 as
+    a list numbers its parts (一、…十一、); others as Arabic digits."""
+    digits = "〇一二三四五六七八九"
+    if not 0 < n < 1000:
+        return str(n)
+    hundreds, tens, ones = n // 100, n // 10 % 10, n % 10
+    out = f"{digits[hundreds]}百" if hundreds else ""
+    if tens:
+        out += ("" if tens == 1 and not hundreds else digits[tens]) + "十"
+    elif hundreds and ones:
+        out += "零"
+    return out + (digits[ones] if ones else "")

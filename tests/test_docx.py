@@ -1,0 +1,115 @@
+"""Word documents (.docx): their text, the labels Word numbers itself, their tables."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from conftest import assert_reads_as_seed
+
+import xref
+
+NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/word/document.xml" ContentType="application/'
+    'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+)
+# the lists of a Chinese official document, as Word numbers them: 一、 / （一） / 1. (the last
+# going on across its parents, as Minhang's measures 1-9 do: lvlRestart 0)
+NUMBERING = (
+    f'<w:numbering {NS}><w:abstractNum w:abstractNumId="7">'
+    '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+    '<w:lvlText w:val="%1、"/></w:lvl>'
+    '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+    '<w:lvlText w:val="（%2）"/></w:lvl>'
+    '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:lvlRestart w:val="0"/>'
+    '<w:numFmt w:val="decimal"/><w:lvlText w:val="%3."/></w:lvl>'
+    '</w:abstractNum><w:num w:numId="3"><w:abstractNumId w:val="7"/></w:num></w:numbering>'
+)
+LABELS = (
+    (0, re.compile(r"^[一二三四五六七八九十]+、")),
+    (1, re.compile(r"^（[一二三四五六七八九十]+）")),
+)
+LABELS += ((2, re.compile(r"^\d+\.")),)
+
+
+def paragraph(text: str, level: int | None = None) -> str:
+    numbered = (
+        ""
+        if level is None
+        else (f'<w:pPr><w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="3"/></w:numPr></w:pPr>')
+    )
+    return f'<w:p>{numbered}<w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>'
+
+
+def write_docx(path: Path, body: str, *, numbering: str | None = None) -> None:
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("[Content_Types].xml", CONTENT_TYPES)
+        z.writestr("word/document.xml", f"<w:document {NS}><w:body>{body}</w:body></w:document>")
+        if numbering:
+            z.writestr("word/numbering.xml", numbering)
+
+
+def test_a_word_document_reads_as_the_same_document(tmp_path, docs, items) -> None:
+    doc = docs["004"]
+    write_docx(tmp_path / f"{doc.doc_id}.docx", "".join(map(paragraph, doc.text.split("\n"))))
+    corpus = xref.load_corpus(tmp_path)
+    assert corpus.problems == ()
+    assert corpus[doc.doc_id].encoding == "docx"
+    assert_reads_as_seed(corpus, doc, items)
+
+
+def test_the_labels_word_numbers_itself_are_read(tmp_path, docs, items) -> None:
+    """Minhang's 一、 （一） 1. taken out of the text and left to Word's numbering: without
+    them the document had no structure; with them it reads as the seed."""
+    doc = docs["004"]
+    body = []
+    for line in doc.text.split("\n"):
+        level = next((lvl for lvl, label in LABELS if label.match(line)), None)
+        body.append(paragraph(LABELS[level][1].sub("", line) if level is not None else line, level))
+    assert sum("numPr" in p for p in body) == 25  # 3 一、, 13 （一）, 9 1.
+    write_docx(tmp_path / f"{doc.doc_id}.docx", "".join(body), numbering=NUMBERING)
+    corpus = xref.load_corpus(tmp_path)
+    assert "二、推进措施" in corpus[doc.doc_id].text
+    assert_reads_as_seed(corpus, doc, items)
+
+
+def test_a_word_table_reads_as_rows_of_cells(tmp_path) -> None:
+    def cell(text: str, span: int = 1) -> str:
+        props = f'<w:tcPr><w:gridSpan w:val="{span}"/></w:tcPr>' if span > 1 else ""
+        return f"<w:tc>{props}{paragraph(text)}</w:tc>"
+
+    rows = [
+        [cell("序号"), cell("指标"), cell("2020年"), cell("2025年")],
+        [cell("活力", 4)],
+        [cell("1"), cell("市场主体总量（万户）"), cell("8.4"), cell("10")],
+    ]
+    table = "<w:tbl>" + "".join(f"<w:tr>{''.join(r)}</w:tr>" for r in rows) + "</w:tbl>"
+    deleted = "<w:p><w:del><w:r><w:delText>删去的字</w:delText></w:r></w:del></w:p>"
+    write_docx(tmp_path / "plan.docx", paragraph("表1 主要指标") + table + deleted)
+    text = xref.load_corpus(tmp_path)["plan"].text
+    assert text.split("\n") == [
+        "表1 主要指标",
+        "序号 | 指标 | 2020年 | 2025年 |",
+        "活力 | | | |",
+        "1 | 市场主体总量（万户） | 8.4 | 10 |",
+    ]
+
+
+def test_word_files_that_cannot_be_read_are_skipped_with_their_reason(tmp_path) -> None:
+    write_docx(tmp_path / "blank.docx", paragraph(""))
+    (tmp_path / "cut_short.docx").write_bytes(b"PK\x03\x04" + b"\x00" * 40)
+    (tmp_path / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 40)
+    corpus = xref.load_corpus(tmp_path)
+    assert list(corpus) == []
+    problems = {Path(p.path).name: p.problem for p in corpus.problems}
+    assert problems == {
+        "blank.docx": "empty",
+        "cut_short.docx": "unreadable",
+        "old.doc": "not_text",
+    }
