@@ -89,8 +89,9 @@ def _text(paragraph: ET.Element) -> str:
 
 
 def _visible(node: ET.Element):
-    """The node and what it holds, but deleted revisions (``w:del``), whose text is
-    ``w:delText`` anyway, and field codes (``w:instrText``, not a ``w:t``)."""
+    """The node and every node inside it, but inside deleted revisions (``w:del``): their
+    text is ``w:delText``, their tabs and breaks are gone too. Field codes are
+    ``w:instrText``, not ``w:t``: never text."""
     yield node
     for child in node:
         if child.tag != f"{W}del":
