@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+import pytest
 from conftest import assert_reads_as_seed
 
 import xref
@@ -113,3 +114,48 @@ def test_word_files_that_cannot_be_read_are_skipped_with_their_reason(tmp_path) 
         "cut_short.docx": "unreadable",
         "old.doc": "not_text",
     }
+
+
+def one_level(fmt: str, pattern: str) -> str:
+    return (
+        f'<w:numbering {NS}><w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0">'
+        f'<w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{pattern}"/></w:lvl>'
+        '</w:abstractNum><w:num w:numId="3"><w:abstractNumId w:val="1"/></w:num></w:numbering>'
+    )
+
+
+@pytest.mark.parametrize(
+    ("fmt", "pattern", "labels"),
+    [
+        ("chineseCounting", "%1、", ["一、", "二、", "三、"]),
+        ("decimalEnclosedCircle", "%1", ["①", "②", "③"]),
+        ("ideographTraditional", "%1.", ["甲.", "乙.", "丙."]),
+        ("decimal", "（%1）", ["（1）", "（2）", "（3）"]),
+    ],
+)
+def test_list_formats(tmp_path, fmt: str, pattern: str, labels: list[str]) -> None:
+    body = "".join(paragraph(f"第{n}项措施", 0) for n in "一二三")
+    write_docx(tmp_path / "list.docx", body, numbering=one_level(fmt, pattern))
+    lines = xref.load_corpus(tmp_path)["list"].raw.split("\n")
+    assert [line.removesuffix(f"第{n}项措施") for line, n in zip(lines, "一二三", strict=True)] == (
+        labels
+    )
+
+
+def test_a_paragraph_style_can_carry_the_numbering(tmp_path) -> None:
+    """Headings numbered through their style (标题 1 numbered 一、), not paragraph by paragraph."""
+    styles = (
+        f'<w:styles {NS}><w:style w:type="paragraph" w:styleId="Heading1"><w:pPr><w:numPr>'
+        '<w:ilvl w:val="0"/><w:numId w:val="3"/></w:numPr></w:pPr></w:style></w:styles>'
+    )
+    heading = '<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>{}</w:t></w:r></w:p>'
+    body = heading.format("总体要求") + paragraph("正文。") + heading.format("主要任务")
+    with zipfile.ZipFile(tmp_path / "styled.docx", "w") as z:
+        z.writestr("word/document.xml", f"<w:document {NS}><w:body>{body}</w:body></w:document>")
+        z.writestr("word/numbering.xml", one_level("chineseCounting", "%1、"))
+        z.writestr("word/styles.xml", styles)
+    assert xref.load_corpus(tmp_path)["styled"].raw.split("\n") == [
+        "一、总体要求",
+        "正文。",
+        "二、主要任务",
+    ]
