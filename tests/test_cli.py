@@ -192,6 +192,19 @@ def test_evaluate_command(tmp_path: Path, capsys) -> None:
     assert list(tasks["links"]) == ["all", "strong"] * 3  # 001, 004, both
 
 
+def test_evaluate_measures_several_gold_files_as_one_set(tmp_path: Path) -> None:
+    """Every district -> city pair of the seeds: 001 and 004 against the plan and against the
+    work points, each annotated in its own file."""
+    files = [
+        RAW.parent / "annotations" / f for f in ("gold_links.csv", "held_out_district_links.csv")
+    ]
+    args = [x for f in files for x in ("--gold", str(f))]
+    assert main(["evaluate", str(RAW), *args, "-o", str(tmp_path)]) == 0
+    summary = pd.read_csv(tmp_path / "evaluation.csv", encoding="utf-8-sig").set_index("child_doc")
+    assert summary.loc["all", "n_primary"] == 34 + 6
+    assert len(summary) == 5  # 001 -> 000, 004 -> 000, 001 -> 003, 004 -> 003, all
+
+
 def _snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 

@@ -3,7 +3,7 @@
     xref build data/raw -o out [--manifest data/corpus.csv] [--decisions FILE] [--strict]
                                [--similar-to DOC]
     xref report data/raw -o out [--parent 000]   (coverage outputs only)
-    xref evaluate --gold data/annotations/gold_links.csv [data/raw] [-o out]
+    xref evaluate --gold data/annotations/gold_links.csv [--gold FILE ...] [data/raw] [-o out]
 
 Exit status: 0 on success; 1 when ``--strict`` and some file was skipped; 2 when nothing
 could be built (missing folder, malformed manifest or decisions, no readable document).
@@ -405,7 +405,8 @@ def _evaluate(args: argparse.Namespace) -> int:
     segmenter = xref.corpus_segmenter(corpus)
     items = xref.extract(corpus, segmenter=segmenter, jobs=_workers(args))
     try:
-        gold = read_gold(args.gold, items)
+        # several files are one gold set: every district -> city pair at once, say
+        gold = pd.concat([read_gold(path, items) for path in args.gold], ignore_index=True)
     except (GoldError, OSError) as exc:
         print(f"xref: error: {exc}", file=sys.stderr)
         return 2
@@ -517,7 +518,13 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument(
         "corpus", nargs="?", default="data/raw", help="folder of documents (default: data/raw)"
     )
-    e.add_argument("--gold", required=True, help="gold links CSV (see data/annotations/README.md)")
+    e.add_argument(
+        "--gold",
+        required=True,
+        action="append",
+        help="gold links CSV (see data/annotations/README.md); repeat it to measure several "
+        "files as one set",
+    )
     e.add_argument("--manifest", help="metadata manifest CSV")
     e.add_argument("-o", "--out", type=_folder, help="also write evaluation CSVs to this folder")
     for command in (b, r, e):
