@@ -12,8 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import xref
+from xref.labels import line_label
 from xref.normalize import normalize
-from xref.structure import line_label, parse
+from xref.structure import parse
 from xref.types import Document, Metadata
 
 

@@ -38,6 +38,7 @@ from itertools import accumulate, islice
 
 import numpy as np
 
+from xref.labels import line_label
 from xref.resources import chrome_patterns
 from xref.types import Removed
 
@@ -110,16 +111,13 @@ _ORG_END = re.compile(r"(局|委|府|院|厅|办|室|会|部|处|所|中心|公�
 _SHORT_TAIL = 12  # short non-sentence lines next to a footer are page furniture
 # text taken from a PDF breaks every line at the page's width; a line that long, not ending a
 # sentence, goes on in the next line unless that one is indented or opens with a label
+# (:func:`xref.labels.line_label`)
 _WRAP_MIN_LINES = 8  # lines of one length before a text counts as hard-wrapped
 _WRAP_MIN_WIDTH = 15  # no page is narrower: shorter lines are headings, not the page's width
 _WRAP_SHARE = 0.25  # of its non-blank lines, at least this many are full and unfinished
 _WRAP_SHORTER = 3  # a full line may be this much shorter (a paragraph's indented first line)
 _WRAP_LONGER = 8  # or longer (half-width digits and letters are narrower than Han)
 _SENTENCE_END = ("。", "！", "？", "；", "：", "…", "”", "」")
-_OPENS_PART = re.compile(
-    r"(第[一二三四五六七八九十百零〇\d]+[章节篇条部分]|[一二三四五六七八九十]+、|"
-    r"（[一二三四五六七八九十\d]+）|\d+[.、．]|[①-⑳]|[一二三四五六七八九十]是)"
-)
 
 
 class Tracked:
@@ -376,19 +374,17 @@ def _close_open_cells(t: Tracked) -> Tracked:
     character keeps its offset), so a table reads the same either way."""
     text = t.text
     lower = text.lower()
-    if lower.count("</td") + lower.count("</th") == len(_HTML_CELL_OPEN.findall(text)) and (
-        lower.count("</tr") == len(_HTML_ROW_OPEN.findall(text))
-    ):
-        return t
     marks = {
         name: [m.start() for m in pattern.finditer(text)]
         for name, pattern in (
             ("cell", _HTML_CELL_OPEN),
             ("cell_end", _HTML_CELL_END),
             ("row", _HTML_ROW_OPEN),
-            ("row_end", _HTML_ROW_CLOSE),
         )
     }
+    if len(marks["cell"]) == len(marks["cell_end"]) and len(marks["row"]) == lower.count("</tr"):
+        return t  # every cell and row is closed
+    marks["row_end"] = [m.start() for m in _HTML_ROW_CLOSE.finditer(text)]
 
     def last(name: str, at: int) -> int:
         found = marks[name]
@@ -472,7 +468,7 @@ def _unwrap(t: Tracked, raw: str) -> Tracked:
         following = lines[nxt]
         if (
             following
-            and not _OPENS_PART.match(following)
+            and line_label(following) is None
             and not _indented(raw, t.offsets[starts[nxt]])
         ):
             joins.append((end, starts[nxt]))

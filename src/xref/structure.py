@@ -20,29 +20,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from xref.labels import line_label
 from xref.metadata import date_line, is_org_name
 from xref.numerals import NUMERAL_CHARS
 from xref.types import Document
 
-CN = "一二三四五六七八九十百"
 HEADING_MAX = 60  # longer first sentences are body text, not a heading
 
-# line-level labels: (style, regex); the first group is the number as written
-LINE_LABELS = (
-    # five-year plan outlines (规划纲要) group chapters in 篇 and divide them in 节
-    ("volume", re.compile(rf"^(第[{CN}]+篇)\s*")),
-    ("chapter", re.compile(rf"^(第[{CN}]+(?:章|部分|编))\s*")),
-    ("part", re.compile(rf"^(第[{CN}]+节)\s*")),
-    # the articles of measures and regulations (办法, 规定, 条例), under chapters or alone
-    ("article", re.compile(rf"^(第[{CN}\d]+条)\s*")),
-    ("cn", re.compile(rf"^([{CN}]+)、\s*")),
-    ("paren_cn", re.compile(rf"^（([{CN}]+)）\s*")),
-    ("arabic", re.compile(r"^(\d{1,2})[.、](?!\d)\s*")),
-    ("paren_arabic", re.compile(r"^（(\d{1,2})）\s*")),
-    ("circled", re.compile(r"^([①-⑳])\s*")),
-    ("ordinal", re.compile(rf"^(第[{CN}]+)[，、]")),
-    ("dash", re.compile(r"^(——)")),
-)
 MAJOR_STYLES = ("volume", "chapter", "part", "article", "cn", "paren_cn", "arabic")
 GROUPING_STYLES = ("volume", "chapter", "part", "cn")  # with children: a section, not a task
 _SHI = re.compile(rf"(?:^|(?<=[。；：！]))([{NUMERAL_CHARS}]+)是(?=[^，。；])")
@@ -94,14 +78,6 @@ def _lines(text: str) -> list[Line]:
             out.append(Line(pos, raw))
         pos += len(raw) + 1
     return out
-
-
-def line_label(text: str) -> tuple[str, str, str] | None:
-    """``(style, number, label as written)`` of a line that starts with a label."""
-    for style, pattern in LINE_LABELS:
-        if m := pattern.match(text):
-            return style, m.group(1), m.group(0).strip()
-    return None
 
 
 def _heading(rest: str, inline: bool) -> str:
