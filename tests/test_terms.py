@@ -8,6 +8,7 @@ from conftest import seed
 
 import xref
 from xref.link import _without
+from xref.numerals import is_number_word
 from xref.resources import word_set
 from xref.segment import Segmenter, canonical_term, quoted_terms
 from xref.units import unit_clauses
@@ -117,6 +118,38 @@ def test_function_words_are_not_key_terms(terms, items, prefix, item_id, word) -
     own = item_terms(terms, prefix, item_id)
     assert len(own) >= 5
     assert word not in set(own["term"])
+
+
+@pytest.mark.parametrize(
+    ("prefix", "item_id", "word"),
+    [
+        ("000", "五/（二十二）", "二十二"),  # the task's own label, weighted as its heading's
+        ("000", "六/（二十八）", "二十八"),
+        ("001", "二/一是", "一是"),  # an enumerator
+        ("001", "一/（二）", "三个"),  # 三个一批
+        ("002", "第三章/三/（二）", "一次"),
+    ],
+)
+def test_numbers_are_not_key_terms(terms, items, prefix, item_id, word) -> None:
+    """A count, an ordinal or a list's own label says how many or which one, not what; a
+    small corpus made them rare, and a heading's label weighed as the heading does."""
+    text = items[items["doc_id"].str.startswith(prefix) & (items["item_id"] == item_id)]["text"]
+    assert word in text.iloc[0]
+    own = item_terms(terms, prefix, item_id)
+    assert len(own) >= 5
+    assert word not in set(own["term"])
+
+
+@pytest.mark.parametrize(
+    "word", ["十九", "第一", "三个", "一是", "三大", "万户", "十四五", "第一章", "二十八"]
+)
+def test_number_words(word: str) -> None:
+    assert is_number_word(word)
+
+
+@pytest.mark.parametrize("word", ["两会", "第三方", "两品", "多元", "一体化", "三角", "一网通办"])
+def test_names_with_numerals_are_not_number_words(word: str) -> None:
+    assert not is_number_word(word)
 
 
 @pytest.mark.parametrize(

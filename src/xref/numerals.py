@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 DIGITS = {
     "〇": 0,
     "零": 0,
@@ -18,6 +20,17 @@ DIGITS = {
 }
 UNITS = {"十": 10, "百": 100, "千": 1000}
 NUMERAL_CHARS = "".join(DIGITS) + "".join(UNITS)
+# a count, an ordinal or a list's enumerator: 十九, 第三, 三个, 一次, 万户, 一是, 三大; not 两会,
+# 第三方 or 两品 (两品一械), whose last character makes them a name
+_NUMBER_WORD = re.compile(
+    rf"第?[{NUMERAL_CHARS}万亿]+[个次种类项件条批届年级道套步支张章节款户家场期台是大]?"
+)
+
+
+def is_number_word(word: str) -> bool:
+    """Whether a word says how many or which one, not what: ``"二十八"``, ``"第一"``,
+    ``"三个"``, ``"一是"``."""
+    return _NUMBER_WORD.fullmatch(word) is not None
 
 
 def cn_to_int(text: str) -> int:

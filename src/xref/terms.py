@@ -22,6 +22,7 @@ import pandas as pd
 from xref.cache import TokenCache
 from xref.frames import records, share_strings
 from xref.gazetteer import place_names
+from xref.numerals import is_number_word
 from xref.parallel import fork_map
 from xref.resources import function_words, word_set
 from xref.segment import Segmenter, quoted_terms
@@ -57,6 +58,7 @@ def _is_term(word: str, dictionary: frozenset[str]) -> bool:
         and bool(_HAN.search(word))
         and not _PUNCT.search(word)
         and not _DIGIT.search(word)
+        and not is_number_word(word)  # a heading's own label (（二十二）, 一是) among them
         and word not in word_set("stopwords.txt")
         and word not in word_set("action_verbs.txt")
         and word not in function_words()
