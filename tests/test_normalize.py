@@ -202,6 +202,43 @@ def test_exactly_the_chrome_is_removed(docs, prefix: str) -> None:
         assert got.startswith(want), (got, want)
 
 
+def _paginated(text: str, lines_per_page: int, furniture: str) -> str:
+    """``text`` cut into pages joined by form feeds (as a PDF's text layer), ``furniture``
+    (``{page}`` for its number) closing each page."""
+    lines = text.split("\n")
+    pages = [lines[i : i + lines_per_page] for i in range(0, len(lines), lines_per_page)]
+    return "\f".join(
+        "\n".join([*page, furniture.format(page=n)]) for n, page in enumerate(pages, 1)
+    )
+
+
+@pytest.mark.parametrize("furniture", ["{title}", "上海市闵行区市场监督管理局 第{page}页"])
+def test_a_running_header_or_footer_is_page_furniture(tmp_path, docs, items, furniture) -> None:
+    """Lines a paginated text repeats at the edge of its pages are dropped: here the title,
+    which stays where it is the document's, and an issuer with the page's number."""
+    doc = docs["004"]
+    line = furniture.format(title=doc.text.split("\n")[0], page="{page}")
+    raw = _paginated(doc.text, 8, line)
+    (tmp_path / f"{doc.doc_id}.txt").write_text(raw, encoding="utf-8")
+    corpus = xref.load_corpus(tmp_path)
+    text = corpus[doc.doc_id].text
+    assert raw.count("\f") >= 4
+    title = doc.text.split("\n")[0]
+    assert text.startswith(title)
+    assert text.count(line.format(page=3)) == (line == title)
+    assert "第7页" not in text
+    assert_reads_as_seed(corpus, doc, items)
+
+
+def test_two_pages_show_no_running_header(docs) -> None:
+    """A line at the foot of two pages may be the body's: too few pages to tell."""
+    doc = docs["004"]
+    half = doc.text.count("\n") // 2 + 1
+    raw = _paginated(doc.text, half, "上海市闵行区市场监督管理局")
+    assert raw.count("\f") == 1
+    assert normalize(raw).text.count("上海市闵行区市场监督管理局\n") >= 2
+
+
 def _sentences(text: str) -> list[str]:
     return [s for line in text.split("\n") for s in re.findall(r"[^。]*。", line)]
 

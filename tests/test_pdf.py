@@ -17,9 +17,13 @@ import xref
 pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))  # a CJK font every PDF reader has
 
 
-def write_pdf(path: Path, text: str, *, encrypt=None, width: int = 34) -> None:
+def write_pdf(
+    path: Path, text: str, *, encrypt=None, width: int = 34, header: str = "", footer: str = ""
+) -> None:
     """``text`` laid out as an office suite exports it: each paragraph indented two characters
-    and broken at the page's width, a page number at the foot of each page."""
+    and broken at the page's width, a page number at the foot of each page; ``header`` and
+    ``footer`` (``{page}`` for its number) on every page but the first, as a report's running
+    header and footer."""
     lines = []
     for paragraph in filter(None, text.split("\n")):
         paragraph = "\u3000\u3000" + paragraph
@@ -29,7 +33,12 @@ def write_pdf(path: Path, text: str, *, encrypt=None, width: int = 34) -> None:
         pdf.setFont("STSong-Light", 14)
         for row, line in enumerate(lines[start : start + 32]):
             pdf.drawString(60, 790 - 22 * row, line)
-        pdf.drawCentredString(297, 40, f"— {pdf.getPageNumber()} —")
+        page = pdf.getPageNumber()
+        if page > 1:
+            pdf.setFont("STSong-Light", 10)
+            pdf.drawString(60, 812, header)
+            pdf.drawString(60, 62, footer.format(page=page))
+        pdf.drawCentredString(297, 40, f"— {page} —")
         pdf.showPage()
     pdf.save()
 
@@ -58,6 +67,27 @@ def test_a_pdf_reads_as_the_same_document(tmp_path, docs, items, prefix) -> None
     at = pdf.text.index("一、")
     start, end = pdf.raw_span(at, at + 6)
     assert pdf.raw[start:end].replace("\n", "") == pdf.text[at : at + 6]
+
+
+@pytest.mark.parametrize(
+    ("header", "footer"),
+    [
+        ("嘉定区市场监督管理局2024年法治政府建设工作报告", ""),
+        ("上海市市场监督管理局", "沪市监法〔2021〕421号 第{page}页"),
+    ],
+)
+def test_a_pdfs_running_header_and_footer_are_dropped(tmp_path, docs, items, header, footer):
+    """A report's PDF repeats its title or issuer at the head of each page and its number at
+    the foot: page furniture, which would otherwise land in the middle of a paragraph."""
+    doc = docs["001"]
+    write_pdf(tmp_path / f"{doc.doc_id}.pdf", doc.text, header=header, footer=footer)
+    corpus = xref.load_corpus(tmp_path)
+    pdf = corpus[doc.doc_id]
+    assert pdf.raw.count(header) >= 3
+    assert header not in pdf.text
+    assert "号 第" not in pdf.text
+    assert {r.text for r in pdf.removed if r.reason == "chrome"} >= {header}
+    assert_reads_as_seed(corpus, doc, items)
 
 
 def test_a_copy_protected_pdf_reads(tmp_path, docs) -> None:

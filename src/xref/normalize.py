@@ -18,7 +18,8 @@ The steps, in order (each one an edit of a :class:`Tracked` text):
    ``（一）``), so later patterns see one form;
 7. spaces collapsed, lines stripped;
 8. web-page chrome lines (and a PDF's page numbers) removed (patterns in
-   ``xref/data/chrome.txt``) and reported;
+   ``xref/data/chrome.txt``) and reported, with the lines a paginated text repeats at the
+   head or foot of its pages (running headers and footers);
 9. a hard-wrapped text (as taken from a PDF, every line broken at the page's width) joined
    back into its paragraphs, then step 6 again for the punctuation pairs it rejoined;
 10. runs of blank lines collapsed.
@@ -108,6 +109,11 @@ _MAJOR_HEADING = re.compile(
 )
 _DATE_LIKE = re.compile(r"\d{4}\s*年|\d{4}-\d{1,2}-\d{1,2}|^\d{8}$")
 _ORG_END = re.compile(r"(局|委|府|院|厅|办|室|会|部|处|所|中心|公司)$")
+# a line repeated at the head or foot of pages is a running header or footer; a text of
+# fewer pages does not show what repeats
+_RUNNING_MIN_PAGES = 3
+_RUNNING_EDGE = 3  # lines at each edge of a page: a header, a footer, a second line of either
+_DIGITS = re.compile(r"\d+")
 _SHORT_TAIL = 12  # short non-sentence lines next to a footer are page furniture
 # text taken from a PDF breaks every line at the page's width; a line that long, not ending a
 # sentence, goes on in the next line unless that one is indented or opens with a label
@@ -340,6 +346,39 @@ def chrome_lines(lines: list[str]) -> set[int]:
     return chrome
 
 
+def _pages(raw: str, line_offsets: list[int]) -> list[int]:
+    """The page (counted by the form feeds before it in ``raw``) of each line."""
+    breaks = [m.start() for m in re.finditer("\f", raw)]
+    return [bisect_right(breaks, offset) for offset in line_offsets]
+
+
+def running_lines(lines: list[str], pages: list[int], chrome: set[int]) -> set[int]:
+    """Indices of the lines a paginated text (a PDF's) repeats at the edge of its pages: a
+    running header or footer (the title, the issuer, 第3页), page furniture like a page number.
+
+    A line counts when one text (its digits aside) is among the first or last
+    :data:`_RUNNING_EDGE` lines (``chrome`` left out) of at least half the pages. The text's
+    first line stays: a running header repeats the title, and the title is the document's."""
+    by_page: dict[int, list[int]] = {}
+    for i, line in enumerate(lines):
+        if line and i not in chrome:
+            by_page.setdefault(pages[i], []).append(i)
+    first = next(iter(by_page.values()), [-1])[0]
+    at_edge: dict[str, list[int]] = {}
+    for own in by_page.values():
+        edge = dict.fromkeys(own[:_RUNNING_EDGE] + own[-_RUNNING_EDGE:])
+        for i in edge:
+            at_edge.setdefault(_DIGITS.sub("#", lines[i]), []).append(i)
+    least = max(_RUNNING_MIN_PAGES - 1, len(by_page) / 2)
+    return {
+        i
+        for found in at_edge.values()
+        if len({pages[i] for i in found}) >= least
+        for i in found
+        if i != first
+    }
+
+
 def _is_page_furniture(line: str, earlier: list[str]) -> bool:
     """A line just above a page footer that belongs to the web page, not the document."""
     pats = chrome_patterns()
@@ -425,8 +464,12 @@ def normalize(raw: str) -> Normalized:
 
     lines = t.text.split("\n")
     spans = _line_spans(t.text)
+    chrome = chrome_lines(lines)
+    if raw.count("\f") + 1 >= _RUNNING_MIN_PAGES:
+        starts = [t.offsets[s] if s < len(t.text) else len(raw) for s, _ in spans]
+        chrome |= running_lines(lines, _pages(raw, starts), chrome)
     drop = []
-    for i in sorted(chrome_lines(lines)):
+    for i in sorted(chrome):
         s, e = spans[i]
         if e > s:
             removed.append(Removed("chrome", *t.raw_span(s, e), lines[i]))
