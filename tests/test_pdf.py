@@ -18,12 +18,19 @@ pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))  # a CJK font every PDF 
 
 
 def write_pdf(
-    path: Path, text: str, *, encrypt=None, width: int = 34, header: str = "", footer: str = ""
+    path: Path,
+    text: str,
+    *,
+    encrypt=None,
+    width: int = 34,
+    header: str = "",
+    footer: str = "",
+    placed: bool = False,
 ) -> None:
     """``text`` laid out as an office suite exports it: each paragraph indented two characters
     and broken at the page's width, a page number at the foot of each page; ``header`` and
     ``footer`` (``{page}`` for its number) on every page but the first, as a report's running
-    header and footer."""
+    header and footer; ``placed``: each character drawn on its own, as some PDF printers do."""
     lines = []
     for paragraph in filter(None, text.split("\n")):
         paragraph = "\u3000\u3000" + paragraph
@@ -32,7 +39,13 @@ def write_pdf(
     for start in range(0, len(lines), 32):
         pdf.setFont("STSong-Light", 14)
         for row, line in enumerate(lines[start : start + 32]):
-            pdf.drawString(60, 790 - 22 * row, line)
+            if not placed:
+                pdf.drawString(60, 790 - 22 * row, line)
+                continue
+            x = 60.0
+            for char in line:
+                pdf.drawString(x, 790 - 22 * row, char)
+                x += pdfmetrics.stringWidth(char, "STSong-Light", 14)
         page = pdf.getPageNumber()
         if page > 1:
             pdf.setFont("STSong-Light", 10)
@@ -88,6 +101,26 @@ def test_a_pdfs_running_header_and_footer_are_dropped(tmp_path, docs, items, hea
     assert "号 第" not in pdf.text
     assert {r.text for r in pdf.removed if r.reason == "chrome"} >= {header}
     assert_reads_as_seed(corpus, doc, items)
+
+
+@pytest.mark.parametrize("prefix", ["001", "004"])
+def test_a_pdf_that_places_each_character_on_its_own_reads(tmp_path, docs, items, prefix):
+    """pypdf reads such a page one character per line; its lines are rebuilt from where the
+    characters stand."""
+    doc = docs[prefix]
+    write_pdf(tmp_path / f"{doc.doc_id}.pdf", doc.text, placed=True)
+    corpus = xref.load_corpus(tmp_path)
+    assert corpus.problems == ()
+    assert_reads_as_seed(corpus, doc, items)
+    assert corpus[doc.doc_id].text.count("。") == doc.text.count("。")
+
+
+def test_placed_latin_words_keep_their_space(tmp_path, docs) -> None:
+    """A space drawn between two placed characters is kept (ISO 9001, and 001's 大调解 ”)."""
+    text = docs["004"].text + "\n推动企业通过ISO 9001质量管理体系认证，执行GB/T 19001标准。"
+    write_pdf(tmp_path / "placed.pdf", text, placed=True)
+    got = xref.load_corpus(tmp_path)["placed"].text
+    assert "通过ISO 9001质量管理体系认证，执行GB/T 19001标准。" in got
 
 
 def test_a_copy_protected_pdf_reads(tmp_path, docs) -> None:

@@ -4,7 +4,9 @@ Government sites publish many documents as PDF attachments. Their text layer (re
 pypdf) holds the lines as the page lays them out: each broken at the page's width, a page
 number between pages. :func:`xref.normalize.normalize` joins the lines back into paragraphs
 and drops the page numbers, so a PDF reads as the same document saved as text. Pages are
-joined by form feeds, which normalising makes line breaks.
+joined by form feeds, which normalising makes line breaks. A page that places each character
+on its own (pypdf reads it one character per line) has its lines rebuilt from where the
+characters stand.
 
 Offsets into a PDF document's ``raw`` text are offsets into this text layer.
 """
@@ -18,6 +20,9 @@ from xref.decode import Decoded, DecodeError, mojibake_share
 
 PAGE_BREAK = "\f"
 MIN_CHARS_PER_PAGE = 10  # fewer, and the PDF is a scan: page numbers are not a text layer
+# a page whose text comes out one glyph per line places each glyph on its own
+_PLACED_MIN_LINES = 20
+_PLACED_SHARE = 0.8
 
 
 def is_pdf(data: bytes) -> bool:
@@ -40,7 +45,7 @@ def pdf_text(data: bytes) -> Decoded:
             raise DecodeError(
                 "encrypted", "the PDF asks for a password to open; save it without one"
             )
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = [_page_text(page) for page in reader.pages]
     except DecodeError:
         raise
     except Exception as exc:  # a parser of untrusted files: any failure means unreadable
@@ -63,3 +68,37 @@ def pdf_text(data: bytes) -> Decoded:
             "run OCR on it and save the text as .txt",
         )
     return Decoded(text, "pdf")
+
+
+def _page_text(page) -> str:
+    """A page's text; for a page that places each glyph on its own (some PDF printers do),
+    its lines rebuilt from where the glyphs stand, as pypdf gives one glyph per line."""
+    text = page.extract_text() or ""
+    lines = [line for line in text.split("\n") if line.strip()]
+    singles = sum(len(line.strip()) == 1 for line in lines)
+    if singles < max(_PLACED_MIN_LINES, _PLACED_SHARE * len(lines)):
+        return text
+    glyphs: list[tuple[float, float, float, str]] = []
+
+    def visit(fragment: str, cm: list, tm: list, _font: object, size: float) -> None:
+        if glyph := fragment.replace("\n", ""):  # a drawn space stays: 大调解 ”
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            glyphs.append((-y, x, abs(size * tm[3] * cm[3]) or 1.0, glyph))
+
+    page.extract_text(visitor_text=visit)
+    rows: list[list[tuple[float, float, float, str]]] = []
+    for glyph in sorted(glyphs):
+        # one baseline: within half a glyph's height of the row's first
+        if rows and glyph[0] - rows[-1][0][0] < glyph[2] / 2:
+            rows[-1].append(glyph)
+        else:
+            rows.append([glyph])
+    margin = min((min(g[1] for g in row) for row in rows), default=0.0)
+    out = []
+    for row in rows:
+        row.sort(key=lambda g: g[1])
+        # a paragraph's first line stands in from the margin: keep that as the text's indent
+        indent = "\u3000" * round((row[0][1] - margin) / row[0][2])
+        out.append(indent + "".join(g[3] for g in row))
+    return "\n".join(out)
