@@ -39,7 +39,7 @@ def messy(tmp_path: Path) -> Path:
     (folder / "notice_big5.txt").write_bytes(big5_document().encode("big5"))
     (folder / "jiading_utf16.txt").write_bytes(text_001.encode("utf-16"))  # Notepad's "Unicode"
     (folder / "jiading_upper.TXT").write_text(text_001, encoding="utf-8")  # as Windows names it
-    (folder / "plan.doc").write_bytes(b"\xd0\xcf\x11\xe0")  # Word 97-2003, never converted
+    (folder / "plan.doc").write_bytes(b"\xd0\xcf\x11\xe0")  # a Word 97-2003 download cut short
     (folder / "cut_short.pdf").write_bytes(b"%PDF-1.7\n")  # a download that broke off
     page = "<html><head><title>门户</title></head><body><p>关于加强监管的通知</p></body></html>"
     (folder / "saved_page.htm").write_text(page, encoding="utf-8")  # saved from a browser
@@ -57,7 +57,7 @@ def test_bad_files_are_skipped_with_reasons_and_nothing_else_is_lost(messy: Path
     assert problems == {
         "empty.txt": "empty",
         "scan.txt": "binary",
-        "plan.doc": "not_text",
+        "plan.doc": "unreadable",
         "cut_short.pdf": "unreadable",
     }
     assert "PNG" in next(p.detail for p in corpus.problems if p.problem == "binary")

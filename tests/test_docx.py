@@ -83,12 +83,13 @@ def test_the_labels_word_numbers_itself_are_read(tmp_path, docs, items) -> None:
 def test_a_word_table_reads_as_rows_of_cells(tmp_path) -> None:
     def cell(text: str, span: int = 1) -> str:
         props = f'<w:tcPr><w:gridSpan w:val="{span}"/></w:tcPr>' if span > 1 else ""
-        return f"<w:tc>{props}{paragraph(text)}</w:tc>"
+        return f"<w:tc>{props}{''.join(map(paragraph, text.split('/')))}</w:tc>"
 
     rows = [
         [cell("序号"), cell("指标"), cell("2020年"), cell("2025年")],
         [cell("活力", 4)],
-        [cell("1"), cell("市场主体总量（万户）"), cell("8.4"), cell("10")],
+        [cell("1"), cell("市场主体总量/（万户）"), cell("8.4"), cell("10")],  # two paragraphs
+        [cell("2"), cell("通过ISO/9001认证的企业（家）"), cell("354"), cell("750")],
     ]
     table = "<w:tbl>" + "".join(f"<w:tr>{''.join(r)}</w:tr>" for r in rows) + "</w:tbl>"
     deleted = "<w:p><w:del><w:r><w:delText>删去的字</w:delText></w:r></w:del></w:p>"
@@ -99,20 +100,21 @@ def test_a_word_table_reads_as_rows_of_cells(tmp_path) -> None:
         "序号 | 指标 | 2020年 | 2025年 |",
         "活力 | | | |",
         "1 | 市场主体总量（万户） | 8.4 | 10 |",
+        "2 | 通过ISO 9001认证的企业（家） | 354 | 750 |",
     ]
 
 
 def test_word_files_that_cannot_be_read_are_skipped_with_their_reason(tmp_path) -> None:
     write_docx(tmp_path / "blank.docx", paragraph(""))
     (tmp_path / "cut_short.docx").write_bytes(b"PK\x03\x04" + b"\x00" * 40)
-    (tmp_path / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 40)
+    (tmp_path / "old.wps").write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 40)
     corpus = xref.load_corpus(tmp_path)
     assert list(corpus) == []
     problems = {Path(p.path).name: p.problem for p in corpus.problems}
     assert problems == {
         "blank.docx": "empty",
         "cut_short.docx": "unreadable",
-        "old.doc": "not_text",
+        "old.wps": "not_text",
     }
 
 

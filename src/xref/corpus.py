@@ -12,6 +12,7 @@ from xref.decode import Decoded, DecodeError, decode_bytes
 from xref.docx import docx_text, is_docx
 from xref.manifest import read_manifest
 from xref.metadata import infer_metadata
+from xref.msdoc import doc_text, is_doc, is_rtf
 from xref.normalize import normalize
 from xref.parallel import fork_map
 from xref.pdf import is_pdf, pdf_text
@@ -21,13 +22,12 @@ MANIFEST_NAME = "corpus.csv"
 FILES_PER_TASK = 50  # files a worker loads per task, when loading on several processes
 # documents saved in a format xref does not read: named in the problems, not passed over
 OTHER_FORMATS = {
-    ".doc": "Word 97-2003",
     ".wps": "WPS",
     ".rtf": "RTF",
     ".odt": "OpenDocument",
 }
 # web pages are read as their text, PDFs as their text layer, Word documents as their text
-TEXT_SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx")
+TEXT_SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx", ".doc")
 # in the head of xref's own report.html, which an output folder inside the corpus holds
 REPORT_MARK = '<meta name="generator" content="xref">'
 
@@ -83,12 +83,17 @@ def load_document(
 
 def _read(data: bytes, suffix: str) -> Decoded:
     """A file's text, told by its content: a PDF's text layer, a Word document's text, or
-    text in whatever encoding; a file whose name promises a format it does not hold is
-    refused (a web page saved as .pdf)."""
+    text in whatever encoding (a web page a site serves as .doc, as many do, is a web page);
+    a file whose name promises a format it does not hold is refused (a web page saved as
+    .pdf), and so is RTF under any name."""
     if is_pdf(data):
         return pdf_text(data)
     if is_docx(data):
         return docx_text(data)
+    if is_doc(data):
+        return doc_text(data)
+    if is_rtf(data):
+        raise DecodeError("not_text", "an RTF document: save it as .docx, or its text as .txt")
     if (kind := {".pdf": "a PDF", ".docx": "a Word document"}.get(suffix)) is not None:
         head = data[:40].decode("utf-8", "replace").strip()
         raise DecodeError("unreadable", f"named {suffix} but not {kind} (it begins {head!r})")
@@ -138,7 +143,8 @@ def load_corpus(path: str | Path, *, manifest: str | Path | None = None, jobs: i
     """Load every ``*.txt`` file under ``path`` (recursively, ``.TXT`` too), every saved
     web page (``.html``, ``.htm``: read as their text) but xref's own reports, every PDF
     (``.pdf``: its text layer, :mod:`xref.pdf`) and every Word document (``.docx``: its text
-    and list labels, :mod:`xref.docx`); the file stem is the ``doc_id``.
+    and list labels, :mod:`xref.docx`; ``.doc``: its text, :mod:`xref.msdoc`); the file
+    stem is the ``doc_id``.
 
     Files that are empty, binary or undecodable are skipped and listed in ``Corpus.problems``
     with the reason (a PDF: also a scan without text, or one that asks for a password), as
@@ -178,8 +184,8 @@ def load_corpus(path: str | Path, *, manifest: str | Path | None = None, jobs: i
     for file in found:
         if (kind := OTHER_FORMATS.get(file.suffix.lower())) is not None:
             detail = (
-                f"a {kind} file: xref reads .txt, .html, .pdf and .docx; save it as .docx, or "
-                "its text as .txt, to use it"
+                f"a {kind} file: xref reads .txt, .html, .pdf, .docx and .doc; save it as "
+                ".docx, or its text as .txt, to use it"
             )
             problems.append(Problem(shown(str(file)), "not_text", detail))
     for doc_id in sorted(set(overrides) - set(documents)):

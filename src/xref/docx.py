@@ -101,11 +101,21 @@ def _visible(node: ET.Element):
 def _row(row: ET.Element) -> str:
     cells = []
     for cell in row.iter(f"{W}tc"):
-        text = " ".join(_text(p) for p in cell.iter(f"{W}p")).strip()
+        text = cell_text([_text(p) for p in cell.iter(f"{W}p")])
         span = cell.find(f"{W}tcPr/{W}gridSpan")
         cells.append(text)
         cells += [""] * (int(span.get(f"{W}val", "1")) - 1 if span is not None else 0)
     return "".join(f"{c} | " for c in cells).rstrip()
+
+
+def cell_text(paragraphs: list[str]) -> str:
+    """A table cell's paragraphs as one cell: Chinese text that a cell breaks in two is one
+    phrase again (公开率 / （法律法规…）), Latin words keep a space between them."""
+    out = ""
+    for part in filter(None, (p.strip() for p in paragraphs)):
+        latin = out and out[-1].isascii() and out[-1].isalnum() and part[0].isascii()
+        out += (" " if latin and part[0].isalnum() else "") + part
+    return out
 
 
 class _Numbering:

@@ -1,0 +1,228 @@
+"""The text of a Word 97-2003 document (``.doc``), read as the document's raw text.
+
+Government sites still attach many documents as ``.doc``. Such a file is an OLE compound file
+([MS-DOC]); its text lies in the ``WordDocument`` stream in pieces, which the piece table (in
+the table stream) lists in order, each piece either 8-bit (cp1252) or UTF-16. Only the main
+document is read: footnotes, headers and comments follow it and are not the document's text.
+
+Paragraphs end with ``\\r`` and become lines. A table cell ends with ``\\x07``, and so does a
+row, whose end mark is told from an empty cell's by its paragraph properties (``TTP``); a row
+becomes one line of cells joined by `` | ``, as in a ``.docx`` or a web page. A field
+(``\\x13`` code ``\\x14`` result ``\\x15``) keeps its result, not its code.
+
+Unlike :mod:`xref.docx`, the labels Word numbers itself are not drawn: a ``.doc`` keeps them
+in list tables this reader does not interpret. Official documents mostly type their labels.
+
+Offsets into a ``.doc`` document's ``raw`` text are offsets into this text.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+
+from xref.decode import Decoded, DecodeError
+from xref.docx import cell_text
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # of an OLE compound file (four of its eight bytes)
+WORD_MAGIC = 0xA5EC  # wIdent of a Word document's file information block
+_FC_CLX = 33  # index of fcClx among the FIB's (offset, length) pairs
+_FC_BTE_PAPX = 13  # index of fcPlcfBtePapx: where each paragraph's properties are
+_SPRM_TTP = (0x2417, 0x244C)  # a paragraph mark that ends a table row (outer, nested)
+_SPRM_IN_TABLE, _SPRM_ITAP = 0x2416, 0x6649  # a paragraph in a table; its table depth
+_SPRM_DEF_TABLE, _SPRM_CHG_TABS = 0xD608, 0xC615  # operands of their own length forms
+_SPRM_HUGE_PAPX = 0x6646  # the rest of the properties, in the Data stream (a row's, often)
+_CELL = "\x07"
+# a mark's meaning by where its paragraph stands: a cell's own paragraphs join with a space,
+# a row's end mark ends the line of its cells
+_CELL_PARAGRAPH = "\x1f"
+_MARKS = {"\r": {"cell": _CELL_PARAGRAPH, "row": "\n"}, _CELL: {"cell": _CELL, "row": "\n"}}
+_FIELD_START, _FIELD_SEPARATOR, _FIELD_END = "\x13", "\x14", "\x15"
+_MARK = re.compile("[\r\x07]")
+# marks of things that are not text (pictures, footnote references) go; paragraph, line, page
+# and column breaks end a line (a page break is no page of a laid-out text: no form feed)
+_NOT_TEXT = str.maketrans(
+    {"\x01": None, "\x02": None, "\x08": None, "\r": "\n", "\x0b": "\n", "\x0c": "\n", "\x0e": "\n"}
+)
+
+
+def is_doc(data: bytes) -> bool:
+    """Whether the bytes are an OLE compound file, the container of a Word 97-2003 document."""
+    return data.startswith(OLE_MAGIC)
+
+
+def is_rtf(data: bytes) -> bool:
+    """Whether the bytes are an RTF document (Word saves them under .doc too)."""
+    return data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf")
+
+
+def doc_text(data: bytes) -> Decoded:
+    """The text of a Word 97-2003 document; :class:`~xref.decode.DecodeError` when it cannot
+    be read (another Office file among them), asks for a password, or holds no text."""
+    import olefile  # here: most corpora hold no .doc
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            word = ole.openstream("WordDocument").read()
+            ident, flags = struct.unpack_from("<H8xH", word, 0)
+            if ident != WORD_MAGIC:
+                raise DecodeError("unreadable", "not a Word 97-2003 document")
+            if flags & 0x0100:  # fEncrypted
+                raise DecodeError(
+                    "encrypted",
+                    "the Word document asks for a password to open; save it without one",
+                )
+            table_name = "1Table" if flags & 0x0200 else "0Table"  # fWhichTblStm
+            table = ole.openstream(table_name).read()
+            # a paragraph's properties too large for its page lie in the Data stream
+            extra = ole.openstream("Data").read() if ole.exists("Data") else b""
+        text = _main_text(word, table, extra)
+    except DecodeError:
+        raise
+    except Exception as exc:  # a parser of untrusted files: any failure means unreadable
+        detail = f"not a readable Word 97-2003 document ({type(exc).__name__}: {exc})"
+        raise DecodeError("unreadable", detail) from exc
+    if not text.strip():
+        raise DecodeError("empty", "the Word document has no text")
+    return Decoded(text, "doc")
+
+
+def _fc_lcb(word: bytes, index: int) -> tuple[int, int]:
+    """The (offset, length) pair ``index`` of the FIB's FibRgFcLcb."""
+    csw = struct.unpack_from("<H", word, 32)[0]
+    at = 34 + 2 * csw
+    cslw = struct.unpack_from("<H", word, at)[0]
+    at += 2 + 4 * cslw + 2
+    return struct.unpack_from("<II", word, at + 8 * index)
+
+
+def _text_length(word: bytes) -> int:
+    """ccpText: the characters of the main document, before footnotes and headers."""
+    csw = struct.unpack_from("<H", word, 32)[0]
+    return struct.unpack_from("<i", word, 34 + 2 * csw + 2 + 12)[0]
+
+
+def _main_text(word: bytes, table: bytes, extra: bytes) -> str:
+    """The main document's characters, pieces read in order, marks made lines and cells."""
+    fc, lcb = _fc_lcb(word, _FC_CLX)
+    clx = table[fc : fc + lcb]
+    at = 0
+    while at < len(clx) and clx[at] == 1:  # Prc: formatting of pieces, not text
+        at += 3 + struct.unpack_from("<h", clx, at + 1)[0]
+    if at >= len(clx) or clx[at] != 2:
+        raise ValueError("no piece table")
+    size = struct.unpack_from("<I", clx, at + 1)[0]
+    plc = clx[at + 5 : at + 5 + size]
+    n = (len(plc) - 4) // 12
+    cps = struct.unpack_from(f"<{n + 1}I", plc, 0)
+    limit = _text_length(word)
+    marks = _table_marks(word, table, extra)
+    chars: list[str] = []
+    for i in range(n):
+        start, end = cps[i], min(cps[i + 1], limit)
+        if end <= start:
+            continue
+        value = struct.unpack_from("<I", plc, 4 * (n + 1) + 8 * i + 2)[0]
+        offset, count = value & 0x3FFFFFFF, end - start
+        if value & 0x40000000:  # fCompressed: one byte a character, at half the offset
+            offset, width, codec = offset // 2, 1, "cp1252"
+        else:
+            width, codec = 2, "utf-16-le"
+        piece = list(word[offset : offset + width * count].decode(codec, "replace"))
+        for m in _MARK.finditer("".join(piece)):
+            # a paragraph's properties are keyed by the stream offset just past its mark
+            if kind := marks.get(offset + width * m.end()):
+                piece[m.start()] = _MARKS[m.group()][kind]
+        chars += piece
+    return _lines("".join(chars))
+
+
+def _lines(text: str) -> str:
+    """Fields reduced to their results, paragraphs to lines, a row's cells to ``a | b |``."""
+    if _FIELD_START in text:
+        out: list[str] = []
+        depth: list[bool] = []  # per open field: whether its code is over (its result shown)
+        for char in text:
+            if char == _FIELD_START:
+                depth.append(False)
+            elif char == _FIELD_SEPARATOR and depth:
+                depth[-1] = True
+            elif char == _FIELD_END and depth:
+                depth.pop()
+            elif all(depth):
+                out.append(char)
+        text = "".join(out)
+    lines = text.translate(_NOT_TEXT)
+    return "\n".join(
+        "".join(
+            f"{cell_text(c.split(_CELL_PARAGRAPH))} | " for c in line.split(_CELL)[:-1]
+        ).rstrip()
+        if _CELL in line
+        else line
+        for line in lines.split("\n")
+    )
+
+
+def _table_marks(word: bytes, table: bytes, extra: bytes) -> dict[int, str]:
+    """``"row"`` for the paragraph marks that end a table row (TTP), ``"cell"`` for those of
+    other paragraphs in a table, keyed by the stream offset just past the mark; read from the
+    paragraphs' formatted disk pages (PapxFkp)."""
+    fc, lcb = _fc_lcb(word, _FC_BTE_PAPX)
+    n = (lcb - 4) // 8
+    if n <= 0:
+        return {}
+    marks: dict[int, str] = {}
+    for page in struct.unpack_from(f"<{n}I", table, fc + 4 * (n + 1)):
+        fkp = word[(page & 0x3FFFFF) * 512 : (page & 0x3FFFFF) * 512 + 512]
+        runs = fkp[511]
+        bounds = struct.unpack_from(f"<{runs + 1}I", fkp, 0)
+        for i in range(runs):
+            offset = fkp[4 * (runs + 1) + 13 * i] * 2
+            if offset and (kind := _table_kind(_grpprl(fkp, offset), extra)):
+                marks[bounds[i + 1]] = kind
+    return marks
+
+
+def _grpprl(fkp: bytes, offset: int) -> bytes:
+    """The property modifiers of the paragraph properties at ``offset`` of a PapxFkp."""
+    cb = fkp[offset]
+    if cb:
+        start, size = offset + 1, 2 * cb - 1
+    else:
+        start, size = offset + 2, 2 * fkp[offset + 1]
+    return fkp[start + 2 : start + size]  # after the style index
+
+
+def _table_kind(grpprl: bytes, extra: bytes) -> str | None:
+    """``"row"``, ``"cell"`` or None for a paragraph's property modifiers."""
+    kind, at = None, 0
+    while at + 2 <= len(grpprl):
+        sprm = struct.unpack_from("<H", grpprl, at)[0]
+        at += 2
+        if at < len(grpprl):
+            if sprm in _SPRM_TTP and grpprl[at] == 1:
+                return "row"
+            if sprm == _SPRM_IN_TABLE and grpprl[at] == 1:
+                kind = "cell"
+            if sprm == _SPRM_ITAP and at + 4 <= len(grpprl):
+                kind = "cell" if struct.unpack_from("<i", grpprl, at)[0] > 0 else kind
+            if sprm == _SPRM_HUGE_PAPX and at + 4 <= len(grpprl):
+                place = struct.unpack_from("<I", grpprl, at)[0]
+                size = struct.unpack_from("<H", extra, place)[0] if place + 2 <= len(extra) else 0
+                kind = _table_kind(extra[place + 2 : place + 2 + size], b"") or kind
+        at += _operand_size(sprm, grpprl, at)
+    return kind
+
+
+def _operand_size(sprm: int, grpprl: bytes, at: int) -> int:
+    spra = sprm >> 13
+    if spra == 6:  # variable: a length byte first, but for two sprms
+        if at >= len(grpprl):
+            return 0
+        if sprm == _SPRM_DEF_TABLE:  # a two-byte length, one more than the rest
+            return 1 + struct.unpack_from("<H", grpprl, at)[0] if at + 2 <= len(grpprl) else 0
+        if sprm == _SPRM_CHG_TABS and grpprl[at] == 255:  # its own long form: the rest
+            return len(grpprl) - at
+        return 1 + grpprl[at]
+    return (1, 1, 2, 4, 2, 2, 0, 3)[spra]

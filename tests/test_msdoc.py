@@ -1,0 +1,92 @@
+"""Word 97-2003 documents (.doc): their text, their tables, the files that cannot be read.
+
+The fixtures are seeds saved as .doc by LibreOffice (``tests/fixtures/README.md``)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import olefile
+import pytest
+from conftest import assert_reads_as_seed
+
+import xref
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def copy_fixture(prefix: str, folder: Path) -> Path:
+    (source,) = FIXTURES.glob(f"{prefix}_*.doc")
+    return Path(shutil.copy(source, folder))
+
+
+@pytest.mark.parametrize("prefix", ["002", "004"])
+def test_a_word_97_document_reads_as_the_same_document(tmp_path, docs, items, prefix) -> None:
+    copy_fixture(prefix, tmp_path)
+    corpus = xref.load_corpus(tmp_path)
+    assert corpus.problems == ()
+    assert corpus[docs[prefix].doc_id].encoding == "doc"
+    assert_reads_as_seed(corpus, docs[prefix], items)
+
+
+def test_a_fields_result_is_read_not_its_code(tmp_path, docs) -> None:
+    """002's first 京津冀 is a link: a HYPERLINK field, whose code is no text."""
+    copy_fixture("002", tmp_path)
+    text = xref.load_corpus(tmp_path)[docs["002"].doc_id].text
+    assert "HYPERLINK" not in text and "scj.tj.gov.cn" not in text
+    assert text.count("京津冀") == docs["002"].text.count("京津冀")
+
+
+def test_a_word_97_table_reads_as_rows_of_cells(tmp_path, docs, items) -> None:
+    """002's indicator table, a real Word table here: a row's end is told from an empty
+    cell's by its paragraph's properties, which for the first row lie in the Data stream; a
+    cell of two paragraphs is one cell."""
+    copy_fixture("002", tmp_path)
+    corpus = xref.load_corpus(tmp_path)
+    text = corpus[docs["002"].doc_id].text
+    assert "序号 | 指标 | 2020年 | 2025年 | 属性 |" in text
+    assert "\n活力 | | | | | |\n" in text
+    assert "\n12 | 市场监管行政处罚信息公开率（法律法规规定不予公开的除外） | 100% |" in text
+    seeds = xref.load_corpus(docs["002"].path.parent)
+    got = xref.indicators_frame(corpus, xref.extract(corpus))
+    want = xref.indicators_frame(seeds, items[items["doc_id"] == docs["002"].doc_id])
+    assert len(got) == 25
+    assert got.equals(want.reset_index(drop=True))
+
+
+def edit_word_stream(path: Path, at: int, value: int) -> None:
+    with olefile.OleFileIO(str(path), write_mode=True) as ole:
+        stream = bytearray(ole.openstream("WordDocument").read())
+        stream[at] = value
+        ole.write_stream("WordDocument", bytes(stream))
+
+
+def test_word_97_files_that_cannot_be_read_are_skipped_with_their_reason(tmp_path) -> None:
+    locked = copy_fixture("004", tmp_path).rename(tmp_path / "locked.doc")
+    edit_word_stream(locked, 0x0B, 0x13)  # fEncrypted, as Word marks a file with a password
+    other = copy_fixture("004", tmp_path).rename(tmp_path / "not_word.doc")
+    edit_word_stream(other, 0, 0)  # another program's stream of that name
+    cut = (FIXTURES / "004_05eae9ae364dacde.doc").read_bytes()[:4096]
+    (tmp_path / "cut_short.doc").write_bytes(cut)
+    (tmp_path / "saved_as_rtf.doc").write_bytes(b"{\\rtf1\\ansi\\ansicpg936 \\'ca\\'d0}")
+    (tmp_path / "old.wps").write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 40)
+    corpus = xref.load_corpus(tmp_path)
+    assert list(corpus) == []
+    problems = {Path(p.path).name: p.problem for p in corpus.problems}
+    assert problems == {
+        "locked.doc": "encrypted",
+        "not_word.doc": "unreadable",
+        "cut_short.doc": "unreadable",
+        "saved_as_rtf.doc": "not_text",
+        "old.wps": "not_text",
+    }
+
+
+def test_a_web_page_served_as_doc_reads_as_the_web_page(tmp_path, docs) -> None:
+    """Many sites' "Word" download is the page's HTML under a .doc name."""
+    page = "<html><body>" + "".join(f"<p>{line}</p>" for line in docs["004"].text.split("\n"))
+    (tmp_path / "notice.doc").write_text(page + "</body></html>", encoding="utf-8")
+    corpus = xref.load_corpus(tmp_path)
+    assert corpus.problems == ()
+    assert corpus["notice"].text.split("\n")[0] == docs["004"].text.split("\n")[0]
