@@ -10,8 +10,12 @@ from pathlib import Path
 import olefile
 import pytest
 from conftest import assert_reads_as_seed
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import xref
+from xref.decode import DecodeError
+from xref.msdoc import doc_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -90,3 +94,17 @@ def test_a_web_page_served_as_doc_reads_as_the_web_page(tmp_path, docs) -> None:
     corpus = xref.load_corpus(tmp_path)
     assert corpus.problems == ()
     assert corpus["notice"].text.split("\n")[0] == docs["004"].text.split("\n")[0]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 22527), st.integers(0, 255)), min_size=1, max_size=8))
+def test_a_damaged_doc_gives_text_or_a_clear_problem(edits) -> None:
+    """A parser of files from the web: whatever bytes it meets, it ends, with text or with a
+    DecodeError, never another exception or a loop."""
+    data = bytearray((FIXTURES / "004_05eae9ae364dacde.doc").read_bytes())
+    for at, value in edits:
+        data[at] = value
+    try:
+        assert isinstance(doc_text(bytes(data)).text, str)
+    except DecodeError as exc:
+        assert exc.problem in {"unreadable", "encrypted", "empty"}

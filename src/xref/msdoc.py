@@ -109,7 +109,7 @@ def _main_text(word: bytes, table: bytes, extra: bytes) -> str:
     clx = table[fc : fc + lcb]
     at = 0
     while at < len(clx) and clx[at] == 1:  # Prc: formatting of pieces, not text
-        at += 3 + struct.unpack_from("<h", clx, at + 1)[0]
+        at += 3 + struct.unpack_from("<H", clx, at + 1)[0]
     if at >= len(clx) or clx[at] != 2:
         raise ValueError("no piece table")
     size = struct.unpack_from("<I", clx, at + 1)[0]
