@@ -66,10 +66,19 @@ def write_scan(path: Path) -> None:
     pdf.save()
 
 
-@pytest.mark.parametrize("prefix", ["001", "004"])
-def test_a_pdf_reads_as_the_same_document(tmp_path, docs, items, prefix) -> None:
+@pytest.mark.parametrize(
+    ("prefix", "width"),
+    [
+        ("001", 34),
+        ("004", 34),
+        # lines that end at a sentence's end (…复议零撤销。) or a closing quote (“屏对屏”)
+        # while their paragraph goes on
+        ("001", 28),
+    ],
+)
+def test_a_pdf_reads_as_the_same_document(tmp_path, docs, items, prefix, width) -> None:
     doc = docs[prefix]
-    write_pdf(tmp_path / f"{doc.doc_id}.pdf", doc.text)
+    write_pdf(tmp_path / f"{doc.doc_id}.pdf", doc.text, width=width)
     corpus = xref.load_corpus(tmp_path)
     assert corpus.problems == ()
     pdf = corpus[doc.doc_id]

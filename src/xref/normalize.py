@@ -123,7 +123,9 @@ _WRAP_MIN_WIDTH = 15  # no page is narrower: shorter lines are headings, not the
 _WRAP_SHARE = 0.25  # of its non-blank lines, at least this many are full and unfinished
 _WRAP_SHORTER = 3  # a full line may be this much shorter (a paragraph's indented first line)
 _WRAP_LONGER = 8  # or longer (half-width digits and letters are narrower than Han)
-_SENTENCE_END = ("。", "！", "？", "；", "：", "…", "”", "」")
+_INDENT_SHARE = 0.8  # of the lines after a paragraph's last, indented: paragraphs open so
+_SENTENCE_END = ("。", "！", "？", "；", "：", "…")
+_CLOSING_QUOTES = ("”", "」", "’", "』")
 
 
 class Tracked:
@@ -496,9 +498,17 @@ def _unwrap(t: Tracked, raw: str) -> Tracked:
         return t
     shortest, longest = width - _WRAP_SHORTER, width + _WRAP_LONGER
     starts = list(accumulate((len(line) + 1 for line in lines), initial=0))
+    indented = [
+        bool(line) and _indented(raw, t.offsets[s])
+        for line, s in zip(lines, starts[:-1], strict=True)
+    ]
+    # where paragraphs open indented, a full line goes on into an unindented one even when a
+    # sentence ends with the line (…复议零撤销。|加强司法建议…)
+    opening = [indented[i] for i in range(1, len(lines)) if 0 < len(lines[i - 1]) < shortest]
+    by_indent = len(opening) >= _WRAP_MIN_LINES and sum(opening) >= _INDENT_SHARE * len(opening)
     joins = []
     for i, line in enumerate(lines[:-1]):
-        if not shortest <= len(line) <= longest or line.endswith(_SENTENCE_END):
+        if not shortest <= len(line) <= longest or (_finished(line) and not by_indent):
             continue
         end, nxt = starts[i] + len(line), i + 1
         # a paragraph goes on over a page break (a form feed, its page number gone as chrome)
@@ -509,11 +519,7 @@ def _unwrap(t: Tracked, raw: str) -> Tracked:
         ):
             nxt += 1
         following = lines[nxt]
-        if (
-            following
-            and line_label(following) is None
-            and not _indented(raw, t.offsets[starts[nxt]])
-        ):
+        if following and line_label(following) is None and not indented[nxt]:
             joins.append((end, starts[nxt]))
     # two words of Latin letters keep a space where the line broke (a layout breaks lines
     # between Latin words, but anywhere in Chinese, and in a number: 20|21)
@@ -522,6 +528,12 @@ def _unwrap(t: Tracked, raw: str) -> Tracked:
     t = t.splice([(s, s + 1) for s, _ in spaced], " ")  # one character for one
     cuts = [(s + 1, e) if (s, e) in spaced else (s, e) for s, e in joins]
     return t.splice([(s, e) for s, e in cuts if e > s])
+
+
+def _finished(line: str) -> bool:
+    """Whether a line ends a sentence: a closing quote does only after the sentence's own end
+    (。” ends one, 通过“屏对屏” broken at the page's edge goes on)."""
+    return line.rstrip("".join(_CLOSING_QUOTES)).endswith(_SENTENCE_END)
 
 
 def _latin(c: str) -> bool:
@@ -537,8 +549,7 @@ def _wrap_width(lines: list[str]) -> int | None:
     if n < _WRAP_MIN_LINES:
         return None
     unfinished = sum(
-        width - _WRAP_SHORTER <= len(line) <= width + _WRAP_LONGER
-        and not line.endswith(_SENTENCE_END)
+        width - _WRAP_SHORTER <= len(line) <= width + _WRAP_LONGER and not _finished(line)
         for line in lines
     )
     return width if unfinished >= _WRAP_SHARE * sum(1 for line in lines if line) else None
