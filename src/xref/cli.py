@@ -49,7 +49,7 @@ from xref.report import STALE, report_writers
 from xref.segment import BACKENDS
 from xref.timing import Stages
 
-CORPUS_HELP = "folder of documents: .txt, .html, .pdf, .docx, .doc (file stem = document id)"
+CORPUS_HELP = "folder of documents: .txt, .html, .pdf, .docx, .doc, .ofd (file stem = document id)"
 DECISIONS_PATH = Path("annotations") / "links.csv"
 FACTS = {  # the fact tables, the longest to extract first
     "targets": xref.targets_frame,

@@ -14,6 +14,7 @@ from xref.manifest import read_manifest
 from xref.metadata import infer_metadata
 from xref.msdoc import doc_text, is_doc, is_rtf
 from xref.normalize import normalize
+from xref.ofd import is_ofd, ofd_text
 from xref.parallel import fork_map
 from xref.pdf import is_pdf, pdf_text
 from xref.types import METADATA_FIELDS, Corpus, Document, Problem
@@ -27,7 +28,9 @@ OTHER_FORMATS = {
     ".odt": "OpenDocument",
 }
 # web pages are read as their text, PDFs as their text layer, Word documents as their text
-TEXT_SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx", ".doc")
+TEXT_SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx", ".doc", ".ofd")
+# what a file's name promises, which its content must keep (a web page saved as .pdf is not)
+_PROMISED = {".pdf": "a PDF", ".docx": "a Word document", ".ofd": "an OFD document"}
 # in the head of xref's own report.html, which an output folder inside the corpus holds
 REPORT_MARK = '<meta name="generator" content="xref">'
 
@@ -82,7 +85,7 @@ def load_document(
 
 
 def _read(data: bytes, suffix: str) -> Decoded:
-    """A file's text, told by its content: a PDF's text layer, a Word document's text, or
+    """A file's text, told by its content: a PDF's or an OFD's text, a Word document's, or
     text in whatever encoding (a web page a site serves as .doc, as many do, is a web page);
     a file whose name promises a format it does not hold is refused (a web page saved as
     .pdf), and so is RTF under any name."""
@@ -92,9 +95,11 @@ def _read(data: bytes, suffix: str) -> Decoded:
         return docx_text(data)
     if is_doc(data):
         return doc_text(data)
+    if is_ofd(data):
+        return ofd_text(data)
     if is_rtf(data):
         raise DecodeError("not_text", "an RTF document: save it as .docx, or its text as .txt")
-    if (kind := {".pdf": "a PDF", ".docx": "a Word document"}.get(suffix)) is not None:
+    if (kind := _PROMISED.get(suffix)) is not None:
         head = data[:40].decode("utf-8", "replace").strip()
         raise DecodeError("unreadable", f"named {suffix} but not {kind} (it begins {head!r})")
     return decode_bytes(data)
@@ -143,8 +148,8 @@ def load_corpus(path: str | Path, *, manifest: str | Path | None = None, jobs: i
     """Load every ``*.txt`` file under ``path`` (recursively, ``.TXT`` too), every saved
     web page (``.html``, ``.htm``: read as their text) but xref's own reports, every PDF
     (``.pdf``: its text layer, :mod:`xref.pdf`) and every Word document (``.docx``: its text
-    and list labels, :mod:`xref.docx`; ``.doc``: its text, :mod:`xref.msdoc`); the file
-    stem is the ``doc_id``.
+    and list labels, :mod:`xref.docx`; ``.doc``: its text, :mod:`xref.msdoc`) and every OFD
+    document (``.ofd``: its text, :mod:`xref.ofd`); the file stem is the ``doc_id``.
 
     Files that are empty, binary or undecodable are skipped and listed in ``Corpus.problems``
     with the reason (a PDF: also a scan without text, or one that asks for a password), as
@@ -184,7 +189,7 @@ def load_corpus(path: str | Path, *, manifest: str | Path | None = None, jobs: i
     for file in found:
         if (kind := OTHER_FORMATS.get(file.suffix.lower())) is not None:
             detail = (
-                f"a {kind} file: xref reads .txt, .html, .pdf, .docx and .doc; save it as "
+                f"a {kind} file: xref reads .txt, .html, .pdf, .docx, .doc and .ofd; save it as "
                 ".docx, or its text as .txt, to use it"
             )
             problems.append(Problem(shown(str(file)), "not_text", detail))

@@ -17,8 +17,8 @@ import io
 import logging
 
 from xref.decode import Decoded, DecodeError, mojibake_share
+from xref.layout import PAGE_BREAK, Run, placed_lines
 
-PAGE_BREAK = "\f"
 MIN_CHARS_PER_PAGE = 10  # fewer, and the PDF is a scan: page numbers are not a text layer
 # a page whose text comes out one glyph per line places each glyph on its own
 _PLACED_MIN_LINES = 20
@@ -78,27 +78,13 @@ def _page_text(page) -> str:
     singles = sum(len(line.strip()) == 1 for line in lines)
     if singles < max(_PLACED_MIN_LINES, _PLACED_SHARE * len(lines)):
         return text
-    glyphs: list[tuple[float, float, float, str]] = []
+    runs: list[Run] = []
 
     def visit(fragment: str, cm: list, tm: list, _font: object, size: float) -> None:
-        if glyph := fragment.replace("\n", ""):  # a drawn space stays: 大调解 ”
+        if text := fragment.replace("\n", ""):  # a drawn space stays: 大调解 ”
             x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
             y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-            glyphs.append((-y, x, abs(size * tm[3] * cm[3]) or 1.0, glyph))
+            runs.append(Run(-y, x, abs(size * tm[3] * cm[3]) or 1.0, text))
 
     page.extract_text(visitor_text=visit)
-    rows: list[list[tuple[float, float, float, str]]] = []
-    for glyph in sorted(glyphs):
-        # one baseline: within half a glyph's height of the row's first
-        if rows and glyph[0] - rows[-1][0][0] < glyph[2] / 2:
-            rows[-1].append(glyph)
-        else:
-            rows.append([glyph])
-    margin = min((min(g[1] for g in row) for row in rows), default=0.0)
-    out = []
-    for row in rows:
-        row.sort(key=lambda g: g[1])
-        # a paragraph's first line stands in from the margin: keep that as the text's indent
-        indent = "\u3000" * round((row[0][1] - margin) / row[0][2])
-        out.append(indent + "".join(g[3] for g in row))
-    return "\n".join(out)
+    return placed_lines(runs)
