@@ -27,6 +27,7 @@ import pandas as pd
 import xref
 from xref import engine
 from xref.cache import TokenCache
+from xref.corpus import TEXT_SUFFIXES
 from xref.coverage import match_document
 from xref.decisions import DecisionsError, apply_decisions, read_decisions
 from xref.evaluate import GoldError, evaluate, read_gold
@@ -49,7 +50,7 @@ from xref.report import STALE, report_writers
 from xref.segment import BACKENDS
 from xref.timing import Stages
 
-CORPUS_HELP = "folder of documents: .txt, .html, .pdf, .docx, .doc, .ofd (file stem = document id)"
+CORPUS_HELP = f"folder of documents: {', '.join(TEXT_SUFFIXES)} (file stem = document id)"
 DECISIONS_PATH = Path("annotations") / "links.csv"
 FACTS = {  # the fact tables, the longest to extract first
     "targets": xref.targets_frame,

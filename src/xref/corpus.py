@@ -12,6 +12,7 @@ from xref.decode import Decoded, DecodeError, decode_bytes
 from xref.docx import docx_text, is_docx
 from xref.manifest import read_manifest
 from xref.metadata import infer_metadata
+from xref.mhtml import is_mhtml, mhtml_text
 from xref.msdoc import doc_text, is_doc, is_rtf
 from xref.normalize import normalize
 from xref.ofd import is_ofd, ofd_text
@@ -28,7 +29,7 @@ OTHER_FORMATS = {
     ".odt": "OpenDocument",
 }
 # web pages are read as their text, PDFs as their text layer, Word documents as their text
-TEXT_SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx", ".doc", ".ofd")
+TEXT_SUFFIXES = (".txt", ".html", ".htm", ".mhtml", ".mht", ".pdf", ".docx", ".doc", ".ofd")
 # what a file's name promises, which its content must keep (a web page saved as .pdf is not)
 _PROMISED = {".pdf": "a PDF", ".docx": "a Word document", ".ofd": "an OFD document"}
 # in the head of xref's own report.html, which an output folder inside the corpus holds
@@ -85,8 +86,9 @@ def load_document(
 
 
 def _read(data: bytes, suffix: str) -> Decoded:
-    """A file's text, told by its content: a PDF's or an OFD's text, a Word document's, or
-    text in whatever encoding (a web page a site serves as .doc, as many do, is a web page);
+    """A file's text, told by its content: a PDF's or an OFD's text, a Word document's, a
+    saved page's (MHTML) HTML source, or text in whatever encoding (a web page a site serves
+    as .doc, as many do, is a web page);
     a file whose name promises a format it does not hold is refused (a web page saved as
     .pdf), and so is RTF under any name."""
     if is_pdf(data):
@@ -99,6 +101,8 @@ def _read(data: bytes, suffix: str) -> Decoded:
         return ofd_text(data)
     if is_rtf(data):
         raise DecodeError("not_text", "an RTF document: save it as .docx, or its text as .txt")
+    if is_mhtml(data):
+        return mhtml_text(data)
     if (kind := _PROMISED.get(suffix)) is not None:
         head = data[:40].decode("utf-8", "replace").strip()
         raise DecodeError("unreadable", f"named {suffix} but not {kind} (it begins {head!r})")
@@ -146,7 +150,8 @@ def _report(file: Path) -> bool:
 
 def load_corpus(path: str | Path, *, manifest: str | Path | None = None, jobs: int = 1) -> Corpus:
     """Load every ``*.txt`` file under ``path`` (recursively, ``.TXT`` too), every saved
-    web page (``.html``, ``.htm``: read as their text) but xref's own reports, every PDF
+    web page (``.html``, ``.htm``, ``.mhtml``, ``.mht``: read as their text) but xref's own
+    reports, every PDF
     (``.pdf``: its text layer, :mod:`xref.pdf`) and every Word document (``.docx``: its text
     and list labels, :mod:`xref.docx`; ``.doc``: its text, :mod:`xref.msdoc`) and every OFD
     document (``.ofd``: its text, :mod:`xref.ofd`); the file stem is the ``doc_id``.
@@ -189,8 +194,8 @@ def load_corpus(path: str | Path, *, manifest: str | Path | None = None, jobs: i
     for file in found:
         if (kind := OTHER_FORMATS.get(file.suffix.lower())) is not None:
             detail = (
-                f"a {kind} file: xref reads .txt, .html, .pdf, .docx, .doc and .ofd; save it as "
-                ".docx, or its text as .txt, to use it"
+                f"a {kind} file: xref reads .txt, .html, .mhtml, .pdf, .docx, .doc and .ofd; "
+                "save it as .docx, or its text as .txt, to use it"
             )
             problems.append(Problem(shown(str(file)), "not_text", detail))
     for doc_id in sorted(set(overrides) - set(documents)):
