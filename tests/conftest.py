@@ -50,6 +50,27 @@ def assert_reads_as_seed(corpus: xref.Corpus, seed_doc: xref.Document, items) ->
         assert getattr(copy.meta, field) == getattr(seed_doc.meta, field), field
 
 
+def problems_of(folder: Path) -> dict[str, str]:
+    """``{file name: problem}`` of a folder of files none of which can be read."""
+    corpus = xref.load_corpus(folder)
+    assert list(corpus) == []
+    return {Path(p.path).name: p.problem for p in corpus.problems}
+
+
+def assert_reads_as_paginated_seed(
+    corpus: xref.Corpus, seed_doc: xref.Document, items, encoding: str
+) -> xref.Document:
+    """As :func:`assert_reads_as_seed`, for the seed laid out on numbered pages (a PDF, an
+    OFD): read in ``encoding``, its pages joined by form feeds, their numbers gone."""
+    assert corpus.problems == ()
+    copy = corpus[seed_doc.doc_id]
+    assert copy.encoding == encoding
+    assert copy.raw.count("\f") >= 3
+    assert "— 2 —" not in copy.text
+    assert_reads_as_seed(corpus, seed_doc, items)
+    return copy
+
+
 @pytest.fixture
 def snippet(tmp_path, segmenter):
     """``snippet(text)`` -> ``(corpus, items)`` for a one-document corpus made of ``text``."""

@@ -7,7 +7,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
-from conftest import assert_reads_as_seed
+from conftest import assert_reads_as_paginated_seed, assert_reads_as_seed, problems_of
 
 import xref
 
@@ -83,14 +83,8 @@ def write_ofd(path: Path, text: str, *, each_character: bool = False, template: 
 def test_an_ofd_reads_as_the_same_document(tmp_path, docs, items, prefix, each_character):
     doc = docs[prefix]
     write_ofd(tmp_path / f"{doc.doc_id}.ofd", doc.text, each_character=each_character)
-    corpus = xref.load_corpus(tmp_path)
-    assert corpus.problems == ()
-    ofd = corpus[doc.doc_id]
-    assert ofd.encoding == "ofd"
-    assert ofd.raw.count("\f") >= 3  # pages, joined by form feeds
-    assert "— 2 —" not in ofd.text
+    ofd = assert_reads_as_paginated_seed(xref.load_corpus(tmp_path), doc, items, "ofd")
     assert ofd.text.count("。") == doc.text.count("。")
-    assert_reads_as_seed(corpus, doc, items)
 
 
 def test_an_ofds_page_template_is_not_its_text(tmp_path, docs, items) -> None:
@@ -116,10 +110,7 @@ def test_ofd_files_that_cannot_be_read_are_skipped_with_their_reason(tmp_path, d
     with zipfile.ZipFile(tmp_path / "no_root.ofd", "w") as z:
         z.writestr("OFD.xml", f"<ofd:OFD {NS}><ofd:DocBody/></ofd:OFD>")
     (tmp_path / "page.ofd").write_text("<html><body>404</body></html>", encoding="utf-8")
-    corpus = xref.load_corpus(tmp_path)
-    assert list(corpus) == []
-    problems = {Path(p.path).name: p.problem for p in corpus.problems}
-    assert problems == {
+    assert problems_of(tmp_path) == {
         "scan.ofd": "no_text_layer",
         "no_root.ofd": "unreadable",
         "page.ofd": "unreadable",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import assert_reads_as_seed
+from conftest import assert_reads_as_paginated_seed, assert_reads_as_seed
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfbase import pdfmetrics
@@ -79,13 +79,7 @@ def write_scan(path: Path) -> None:
 def test_a_pdf_reads_as_the_same_document(tmp_path, docs, items, prefix, width) -> None:
     doc = docs[prefix]
     write_pdf(tmp_path / f"{doc.doc_id}.pdf", doc.text, width=width)
-    corpus = xref.load_corpus(tmp_path)
-    assert corpus.problems == ()
-    pdf = corpus[doc.doc_id]
-    assert pdf.encoding == "pdf"
-    assert pdf.raw.count("\f") >= 3  # pages, joined by form feeds
-    assert "— 2 —" not in pdf.text
-    assert_reads_as_seed(corpus, doc, items)
+    pdf = assert_reads_as_paginated_seed(xref.load_corpus(tmp_path), doc, items, "pdf")
     at = pdf.text.index("一、")
     start, end = pdf.raw_span(at, at + 6)
     assert pdf.raw[start:end].replace("\n", "") == pdf.text[at : at + 6]

@@ -17,6 +17,7 @@ import codecs
 import csv
 import io
 import re
+import zipfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -104,6 +105,18 @@ def decode_bytes(data: bytes) -> Decoded:
             "save it again from its source",
         )
     return decoded
+
+
+def zip_holds(data: bytes, name: str) -> bool:
+    """Whether the bytes are a zip archive with a member ``name`` (how a .docx or an .ofd is
+    told from other zips)."""
+    if not data.startswith(b"PK\x03\x04"):
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            return name in z.namelist()
+    except zipfile.BadZipFile:
+        return False
 
 
 def mojibake_share(text: str) -> float | None:

@@ -21,7 +21,7 @@ import zipfile
 from typing import NamedTuple
 from xml.etree import ElementTree as ET
 
-from xref.decode import Decoded, DecodeError
+from xref.decode import Decoded, DecodeError, zip_holds
 from xref.numerals import int_to_cn
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -30,13 +30,7 @@ BODY = "word/document.xml"
 
 def is_docx(data: bytes) -> bool:
     """Whether the bytes are a zip holding a Word document's body."""
-    if not data.startswith(b"PK\x03\x04"):
-        return False
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            return BODY in z.namelist()
-    except zipfile.BadZipFile:
-        return False
+    return zip_holds(data, BODY)
 
 
 def docx_text(data: bytes) -> Decoded:

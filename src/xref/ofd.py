@@ -18,7 +18,7 @@ import posixpath
 import zipfile
 from xml.etree import ElementTree as ET
 
-from xref.decode import Decoded, DecodeError
+from xref.decode import Decoded, DecodeError, zip_holds
 from xref.layout import PAGE_BREAK, Run, placed_lines
 
 NS = "{http://www.ofdspec.org/2016}"
@@ -27,13 +27,7 @@ ROOT = "OFD.xml"
 
 def is_ofd(data: bytes) -> bool:
     """Whether the bytes are a zip holding an OFD document's root."""
-    if not data.startswith(b"PK\x03\x04"):
-        return False
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            return ROOT in z.namelist()
-    except zipfile.BadZipFile:
-        return False
+    return zip_holds(data, ROOT)
 
 
 def ofd_text(data: bytes) -> Decoded:

@@ -81,10 +81,10 @@ def _page_text(page) -> str:
     runs: list[Run] = []
 
     def visit(fragment: str, cm: list, tm: list, _font: object, size: float) -> None:
-        if text := fragment.replace("\n", ""):  # a drawn space stays: 大调解 ”
+        if drawn := fragment.replace("\n", ""):  # a drawn space stays: 大调解 ”
             x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
             y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-            runs.append(Run(-y, x, abs(size * tm[3] * cm[3]) or 1.0, text))
+            runs.append(Run(-y, x, abs(size * tm[3] * cm[3]) or 1.0, drawn))
 
     page.extract_text(visitor_text=visit)
     return placed_lines(runs)
