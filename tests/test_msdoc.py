@@ -5,6 +5,7 @@ The fixtures are seeds saved as .doc by LibreOffice (``tests/fixtures/README.md`
 from __future__ import annotations
 
 import shutil
+import struct
 from pathlib import Path
 
 import olefile
@@ -14,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import xref
+from xref import msdoc
 from xref.decode import DecodeError
 from xref.msdoc import doc_text
 
@@ -103,3 +105,26 @@ def test_a_damaged_doc_gives_text_or_a_clear_problem(edits) -> None:
         assert isinstance(doc_text(bytes(data)).text, str)
     except DecodeError as exc:
         assert exc.problem in {"unreadable", "encrypted", "empty"}
+
+
+def test_pieces_of_eight_bit_text_are_read_with_the_rest() -> None:
+    """Word stores a run of Western characters (我局依托|OA|平台) as an 8-bit piece at half
+    its offset; LibreOffice, which made the fixtures, writes UTF-16 only, so the streams are
+    built here: a file information block naming the piece table, the pieces, the table."""
+    word = bytearray(2048)
+    struct.pack_into("<H", word, 0, 0xA5EC)
+    struct.pack_into("<H", word, 32, 14)  # csw: 14 words follow
+    struct.pack_into("<H", word, 62, 22)  # cslw: 22 longs follow
+    struct.pack_into("<i", word, 76, 9)  # ccpText: the main document's 9 characters
+    struct.pack_into("<H", word, 152, 93)  # cbRgFcLcb: 93 (offset, length) pairs follow
+    pieces = [("我局依托", 1024, False), ("OA", 1100, True), ("平台\r", 1200, False)]
+    table, cps, pcds = bytearray(), [0], b""
+    for text, at, eight_bit in pieces:
+        data = text.encode("cp1252" if eight_bit else "utf-16-le")
+        word[at : at + len(data)] = data
+        cps.append(cps[-1] + len(text))
+        pcds += struct.pack("<HIH", 0, (2 * at) | 0x40000000 if eight_bit else at, 0)
+    plc = struct.pack(f"<{len(cps)}I", *cps) + pcds
+    table += b"\x02" + struct.pack("<I", len(plc)) + plc
+    struct.pack_into("<II", word, 154 + 8 * 33, 0, len(table))  # fcClx, lcbClx
+    assert msdoc._main_text(bytes(word), bytes(table), b"") == "我局依托OA平台\n"
