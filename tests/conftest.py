@@ -50,6 +50,20 @@ def assert_reads_as_seed(corpus: xref.Corpus, seed_doc: xref.Document, items) ->
         assert getattr(copy.meta, field) == getattr(seed_doc.meta, field), field
 
 
+def flag_zip(path: Path, *, flag: int = 0, method: int | None = None) -> None:
+    """Mark every member of a zip as encrypted (``flag`` 1) or packed by a method Python does
+    not unpack (9, Deflate64), in its local and central headers alike."""
+    data = bytearray(path.read_bytes())
+    for sig, at_flag, at_method in ((b"PK\x03\x04", 6, 8), (b"PK\x01\x02", 8, 10)):
+        start = data.find(sig)
+        while start != -1:
+            data[start + at_flag] |= flag
+            if method is not None:
+                data[start + at_method : start + at_method + 2] = method.to_bytes(2, "little")
+            start = data.find(sig, start + 4)
+    path.write_bytes(bytes(data))
+
+
 def problems_of(folder: Path) -> dict[str, str]:
     """``{file name: problem}`` of a folder of files none of which can be read."""
     corpus = xref.load_corpus(folder)

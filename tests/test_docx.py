@@ -8,7 +8,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
-from conftest import assert_reads_as_seed, problems_of
+from conftest import assert_reads_as_seed, flag_zip, problems_of
 
 import xref
 
@@ -158,3 +158,20 @@ def test_a_paragraph_style_can_carry_the_numbering(tmp_path) -> None:
         "正文。",
         "二、主要任务",
     ]
+
+
+def test_a_zip_python_cannot_unpack_is_unreadable(tmp_path, docs) -> None:
+    """A Word file saved with a password in an old tool, or packed with Deflate64, stops
+    zipfile with RuntimeError or NotImplementedError: a problem of that file, not a crash."""
+    body = "".join(map(paragraph, docs["004"].text.split("\n")))
+    for name, flags in {"locked": {"flag": 1}, "deflate64": {"method": 9}}.items():
+        write_docx(tmp_path / f"{name}.docx", body)
+        flag_zip(tmp_path / f"{name}.docx", **flags)
+    assert problems_of(tmp_path) == {"locked.docx": "unreadable", "deflate64.docx": "unreadable"}
+
+
+def test_a_numbering_part_with_nonsense_is_unreadable(tmp_path, docs) -> None:
+    """Numbering definitions hand-edited or cut short: a problem of that file, not a crash."""
+    body = paragraph("市场监管", level=0)
+    write_docx(tmp_path / "bad.docx", body, numbering=NUMBERING.replace('w:val="1"', 'w:val="一"'))
+    assert problems_of(tmp_path) == {"bad.docx": "unreadable"}

@@ -7,7 +7,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
-from conftest import assert_reads_as_paginated_seed, assert_reads_as_seed, problems_of
+from conftest import assert_reads_as_paginated_seed, assert_reads_as_seed, flag_zip, problems_of
 
 import xref
 
@@ -110,8 +110,11 @@ def test_ofd_files_that_cannot_be_read_are_skipped_with_their_reason(tmp_path, d
     with zipfile.ZipFile(tmp_path / "no_root.ofd", "w") as z:
         z.writestr("OFD.xml", f"<ofd:OFD {NS}><ofd:DocBody/></ofd:OFD>")
     (tmp_path / "page.ofd").write_text("<html><body>404</body></html>", encoding="utf-8")
+    write_ofd(tmp_path / "deflate64.ofd", docs["004"].text)
+    flag_zip(tmp_path / "deflate64.ofd", method=9)
     assert problems_of(tmp_path) == {
         "scan.ofd": "no_text_layer",
         "no_root.ofd": "unreadable",
         "page.ofd": "unreadable",
+        "deflate64.ofd": "unreadable",
     }

@@ -36,16 +36,14 @@ def is_docx(data: bytes) -> bool:
 def docx_text(data: bytes) -> Decoded:
     """The text of a Word document; :class:`~xref.decode.DecodeError` when it cannot be read
     or holds no text."""
+    lines: list[str] = []
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             body = ET.fromstring(z.read(BODY))
-            numbering = _part(z, "word/numbering.xml")
-            styles = _part(z, "word/styles.xml")
-    except (zipfile.BadZipFile, KeyError, ET.ParseError, OSError) as exc:
+            labels = _Numbering(_part(z, "word/numbering.xml"), _part(z, "word/styles.xml"))
+        _blocks(body, labels, lines)
+    except Exception as exc:  # a parser of untrusted files: any failure means unreadable
         raise DecodeError("unreadable", f"not a readable Word document ({exc})") from exc
-    labels = _Numbering(numbering, styles)
-    lines: list[str] = []
-    _blocks(body, labels, lines)
     text = "\n".join(lines)
     if not text.strip():
         raise DecodeError("empty", "the Word document has no text")
