@@ -13,19 +13,24 @@ import xref
 
 NS = 'xmlns:ofd="http://www.ofdspec.org/2016"'
 SIZE = 5.3  # mm: 15 points, as official documents set their body text
-LINE, WIDTH, LINES_PER_PAGE = 9.0, 28, 26
+LINE, WIDTH, LINES_PER_PAGE = 7.0, 28, 32  # single spacing: 1.3 times the font
 
 
-def _text_object(n: int, left: float, top: float, text: str) -> str:
-    gaps = f' DeltaX="g {len(text) - 1} {SIZE}"' if len(text) > 1 else ""
+def _text_object(n: int, left: float, top: float, text: str, scale: float = 1.0) -> str:
+    """A box of one run; ``scale`` < 1: its inside in points, which its CTM makes millimetres
+    (as converters from PDF write it)."""
+    size, ctm = SIZE / scale, f' CTM="{scale} 0 0 {scale} 0 0"' if scale != 1.0 else ""
+    gaps = f' DeltaX="g {len(text) - 1} {size:.2f}"' if len(text) > 1 else ""
     return (
         f'<ofd:TextObject ID="{n}" Boundary="{left:.2f} {top:.2f} {SIZE * len(text):.2f} '
-        f'{LINE}" Font="2" Size="{SIZE}"><ofd:TextCode X="0" Y="{SIZE}"{gaps}>'
+        f'{LINE}"{ctm} Font="2" Size="{size:.2f}"><ofd:TextCode X="0" Y="{size:.2f}"{gaps}>'
         f"{escape(text)}</ofd:TextCode></ofd:TextObject>"
     )
 
 
-def write_ofd(path: Path, text: str, *, each_character: bool = False, template: str = "") -> None:
+def write_ofd(
+    path: Path, text: str, *, each_character: bool = False, template: str = "", scale: float = 1.0
+) -> None:
     """``text`` laid out as a converter writes an OFD: each paragraph's first line two
     characters in from the margin, lines broken at the page's width, each line (or each
     character) a text object, a page number at the foot; ``template``: a page template (a
@@ -67,7 +72,7 @@ def write_ofd(path: Path, text: str, *, each_character: bool = False, template: 
                 top = 25.0 + LINE * row
                 pieces = enumerate(line) if each_character else [(0, line)]
                 for at, piece in pieces:
-                    objects.append(_text_object(k, 25.0 + indent + at * SIZE, top, piece))
+                    objects.append(_text_object(k, 25.0 + indent + at * SIZE, top, piece, scale))
                     k += 1
             objects.append(_text_object(k, 95.0, 280.0, f"— {n + 1} —"))
             use = '<ofd:Template TemplateID="99"/>' if template else ""
@@ -78,11 +83,20 @@ def write_ofd(path: Path, text: str, *, each_character: bool = False, template: 
             )
 
 
-@pytest.mark.parametrize("each_character", [False, True])
-@pytest.mark.parametrize("prefix", ["001", "004"])
-def test_an_ofd_reads_as_the_same_document(tmp_path, docs, items, prefix, each_character):
+@pytest.mark.parametrize(
+    ("prefix", "each_character", "scale"),
+    [
+        ("001", False, 1.0),
+        ("004", False, 1.0),
+        ("001", True, 1.0),
+        ("004", True, 1.0),
+        ("004", True, 25.4 / 72),  # a box's inside in points, its CTM scaling it to mm
+    ],
+)
+def test_an_ofd_reads_as_the_same_document(tmp_path, docs, items, prefix, each_character, scale):
     doc = docs[prefix]
-    write_ofd(tmp_path / f"{doc.doc_id}.ofd", doc.text, each_character=each_character)
+    path = tmp_path / f"{doc.doc_id}.ofd"
+    write_ofd(path, doc.text, each_character=each_character, scale=scale)
     ofd = assert_reads_as_paginated_seed(xref.load_corpus(tmp_path), doc, items, "ofd")
     assert ofd.text.count("。") == doc.text.count("。")
 

@@ -67,15 +67,17 @@ def _pages(z: zipfile.ZipFile) -> list[ET.Element]:
 
 
 def _runs(page: ET.Element) -> list[Run]:
-    """Every run of text on a page, placed: a run's X and Y are its box's, plus its own."""
+    """Every run of text on a page, placed: a run's X and Y, in its box's own space (which
+    the box's CTM scales, as converters write it), from the box's corner."""
     runs = []
     for box in page.iter(f"{NS}TextObject"):
         left, top = (float(v) for v in box.get("Boundary", "0 0").split()[:2])
-        size = float(box.get("Size", "0"))
+        a, b, c, d, e, f = (float(v) for v in box.get("CTM", "1 0 0 1 0 0").split()[:6])
+        size = float(box.get("Size", "0")) * abs(d)
         x = y = 0.0
         for code in box.iter(f"{NS}TextCode"):
             # a run without X or Y goes on where the last one stood
             x, y = float(code.get("X", x)), float(code.get("Y", y))
             if code.text:
-                runs.append(Run(top + y, left + x, size, code.text))
+                runs.append(Run(top + b * x + d * y + f, left + a * x + c * y + e, size, code.text))
     return runs
