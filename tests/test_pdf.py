@@ -176,3 +176,16 @@ def test_reading_a_broken_pdf_leaves_logging_as_it_was(tmp_path, docs) -> None:
     finally:
         log.setLevel(logging.NOTSET)
     assert [d.doc_id for d in corpus] == ["good"]
+
+
+def test_a_label_inside_a_quote_is_no_part(tmp_path, docs, items) -> None:
+    """Jizhou's plan breaks a line inside a quote, 推动“多证合|一、一照一码”: the 一、 that
+    opens the next line is no part's label, and the paragraph goes on."""
+    doc = docs["002"]
+    write_pdf(tmp_path / f"{doc.doc_id}.pdf", doc.text)
+    corpus = xref.load_corpus(tmp_path)
+    assert "推动“多证合一、一照一码”" in corpus[doc.doc_id].text
+    sections = xref.extract(corpus).query("kind == 'section'")["item_id"]
+    assert list(sections) == list(
+        items.query("doc_id == @doc.doc_id and kind == 'section'")["item_id"]
+    )

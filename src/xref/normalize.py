@@ -126,6 +126,7 @@ _WRAP_LONGER = 8  # or longer (half-width digits and letters are narrower than H
 _INDENT_SHARE = 0.8  # of the lines after a paragraph's last, indented: paragraphs open so
 _SENTENCE_END = ("。", "！", "？", "；", "：", "…")
 _CLOSING_QUOTES = ("”", "」", "’", "』")
+_OPENING, _CLOSING = "“「『《（", "”」』》）"
 
 
 class Tracked:
@@ -506,8 +507,16 @@ def _unwrap(t: Tracked, raw: str) -> Tracked:
     # sentence ends with the line (…复议零撤销。|加强司法建议…)
     opening = [indented[i] for i in range(1, len(lines)) if 0 < len(lines[i - 1]) < shortest]
     by_indent = len(opening) >= _WRAP_MIN_LINES and sum(opening) >= _INDENT_SHARE * len(opening)
-    joins = []
+    joins: list[tuple[int, int]] = []
+    unclosed = 0  # quotes and brackets the paragraph so far leaves open
     for i, line in enumerate(lines[:-1]):
+        if not line:
+            continue  # a paragraph that goes on over a page break keeps what it left open
+        if not joins or joins[-1][1] != starts[i]:
+            unclosed = 0
+        unclosed = max(
+            0, unclosed + sum(map(line.count, _OPENING)) - sum(map(line.count, _CLOSING))
+        )
         if not shortest <= len(line) <= longest or (_finished(line) and not by_indent):
             continue
         end, nxt = starts[i] + len(line), i + 1
@@ -519,7 +528,8 @@ def _unwrap(t: Tracked, raw: str) -> Tracked:
         ):
             nxt += 1
         following = lines[nxt]
-        if following and line_label(following) is None and not indented[nxt]:
+        # inside a quote a label is no label: 推动“多证合|一、一照一码”
+        if following and (unclosed or line_label(following) is None) and not indented[nxt]:
             joins.append((end, starts[nxt]))
     # two words of Latin letters keep a space where the line broke (a layout breaks lines
     # between Latin words, but anywhere in Chinese, and in a number: 20|21)
