@@ -410,3 +410,14 @@ def test_a_word_broken_at_the_line_end_keeps_its_space() -> None:
     line = "推进市场监管领域的数字化转型工作，建设统一的数据平台，力争到20"
     number = "\n".join([line] * 9 + ["25年。"])
     assert "到2025年" in normalize(number).text
+
+
+@pytest.mark.parametrize("pages", [1, 2])
+def test_a_hard_wrapped_text_that_ends_in_blank_lines(docs, pages) -> None:
+    """Text taken from a PDF often ends with a full line and blank lines (OCR's does); the
+    unwrapping looked past the last line for a page break and failed."""
+    body = "".join(line for line in docs["004"].text.split("\n") if len(line) > 100)[:400]
+    chunks = [body[i : i + 20] for i in range(0, 400, 20)]
+    size = len(chunks) // pages
+    raw = "\f".join("\n".join(chunks[i : i + size]) for i in range(0, len(chunks), size))
+    assert normalize(raw + "\n\n").text == body

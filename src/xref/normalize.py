@@ -524,6 +524,7 @@ def _unwrap(t: Tracked, raw: str) -> Tracked:
         if (
             not lines[nxt]
             and nxt + 1 < len(lines)
+            and lines[nxt + 1]
             and "\f" in raw[t.offsets[end - 1] : t.offsets[starts[nxt + 1]]]
         ):
             nxt += 1
