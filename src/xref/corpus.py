@@ -65,6 +65,8 @@ def load_document(
     meta, warnings = infer_metadata(norm.text, chrome, overrides)
     if decoded.replaced:
         warnings.insert(0, f"{decoded.replaced} undecodable byte(s) replaced")
+    if decoded.encoding.endswith("+ocr"):
+        warnings.insert(0, "read by OCR: expect some misread characters")
     if not norm.text.strip():
         warnings.insert(0, "no text left after removing web-page chrome (see doc.removed)")
     warnings[:0] = [

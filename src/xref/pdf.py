@@ -18,8 +18,13 @@ import logging
 
 from xref.decode import Decoded, DecodeError, mojibake_share
 from xref.layout import PAGE_BREAK, Run, placed_lines
+from xref.ocr import ocr_available, ocr_pages
 
 MIN_CHARS_PER_PAGE = 10  # fewer, and the PDF is a scan: page numbers are not a text layer
+OCR_HINT = (
+    "install Tesseract with Simplified Chinese (apt install tesseract-ocr-chi-sim) and xref "
+    "reads it by OCR, or run OCR on it and save the text as .txt"
+)
 # a page whose text comes out one glyph per line places each glyph on its own
 _PLACED_MIN_LINES = 20
 _PLACED_SHARE = 0.8
@@ -32,7 +37,8 @@ def is_pdf(data: bytes) -> bool:
 
 def pdf_text(data: bytes) -> Decoded:
     """The text of a PDF's pages; :class:`~xref.decode.DecodeError` for a PDF that cannot be
-    read, that asks for a password, whose text layer is missing (a scan) or unreadable."""
+    read, that asks for a password, whose text layer is missing (a scan) or unreadable. A
+    scan is read by OCR where the machine can (:mod:`xref.ocr`)."""
     from pypdf import PdfReader  # here: most corpora hold no PDF, and it costs an import
 
     # pypdf logs every oddity of a file it still reads; a corpus of scraped PDFs has many
@@ -54,20 +60,33 @@ def pdf_text(data: bytes) -> Decoded:
     finally:
         log.setLevel(level)
     text = PAGE_BREAK.join(pages)
-    if sum(not c.isspace() for c in text) < MIN_CHARS_PER_PAGE * max(len(pages), 1):
-        raise DecodeError(
+    if (problem := _unread(text, len(pages))) is None:
+        return Decoded(text, "pdf")
+    if not ocr_available():
+        raise problem
+    try:
+        text = PAGE_BREAK.join(ocr_pages(data))
+    except Exception as exc:  # pdfium or Tesseract failing on this file: the file's problem
+        raise DecodeError(problem.problem, f"{problem.detail}; OCR failed: {exc}") from exc
+    if _unread(text, len(pages)) is not None:
+        raise DecodeError(problem.problem, f"{problem.detail}; OCR read no text either")
+    return Decoded(text, "pdf+ocr")
+
+
+def _unread(text: str, n_pages: int) -> DecodeError | None:
+    """Why a PDF's text is no text: no text layer (a scan), or one that reads as nonsense."""
+    if sum(not c.isspace() for c in text) < MIN_CHARS_PER_PAGE * max(n_pages, 1):
+        return DecodeError(
             "no_text_layer",
-            f"a PDF of {len(pages)} page(s) without a text layer (a scan?): "
-            "run OCR on it and save the text as .txt",
+            f"a PDF of {n_pages} page(s) without a text layer (a scan?): {OCR_HINT}",
         )
     if (share := mojibake_share(text)) is not None:
-        raise DecodeError(
+        return DecodeError(
             "undecodable",
             f"the PDF's text layer reads as nonsense (only {share:.0%} of its Chinese "
-            "characters are common ones): its fonts do not map to Unicode; "
-            "run OCR on it and save the text as .txt",
+            f"characters are common ones): its fonts do not map to Unicode; {OCR_HINT}",
         )
-    return Decoded(text, "pdf")
+    return None
 
 
 def _page_text(page) -> str:
