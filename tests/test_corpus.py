@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import sys
+import zipfile
 from pathlib import Path
 
 import opencc
@@ -44,6 +45,8 @@ def messy(tmp_path: Path) -> Path:
     page = "<html><head><title>门户</title></head><body><p>关于加强监管的通知</p></body></html>"
     (folder / "saved_page.htm").write_text(page, encoding="utf-8")  # saved from a browser
     (folder / "notes.md").write_text("the analyst's own notes", encoding="utf-8")
+    with zipfile.ZipFile(folder / "附件.zip", "w") as z:  # a site's attachments, not unpacked
+        z.write(RAW / f"{seed('004')}.txt", f"{seed('004')}.txt")
     return folder
 
 
@@ -59,8 +62,10 @@ def test_bad_files_are_skipped_with_reasons_and_nothing_else_is_lost(messy: Path
         "scan.txt": "binary",
         "plan.doc": "unreadable",
         "cut_short.pdf": "unreadable",
+        "附件.zip": "not_text",
     }
     assert "PNG" in next(p.detail for p in corpus.problems if p.problem == "binary")
+    assert "unpack it" in next(p.detail for p in corpus.problems if p.problem == "not_text")
 
 
 def test_a_saved_web_page_is_read_as_its_text(messy: Path) -> None:

@@ -22,12 +22,17 @@ from xref.types import METADATA_FIELDS, Corpus, Document, Problem
 
 MANIFEST_NAME = "corpus.csv"
 FILES_PER_TASK = 50  # files a worker loads per task, when loading on several processes
-# documents saved in a format xref does not read: named in the problems, not passed over
+# documents saved in a format xref does not read, and archives that may hold documents (a
+# site's 附件.zip): named in the problems, not passed over
 OTHER_FORMATS = {
-    ".wps": "WPS",
-    ".rtf": "RTF",
-    ".odt": "OpenDocument",
+    ".wps": "WPS document",
+    ".rtf": "RTF document",
+    ".odt": "OpenDocument text",
+    ".zip": "zip archive",
+    ".rar": "RAR archive",
+    ".7z": "7-Zip archive",
 }
+_ARCHIVES = (".zip", ".rar", ".7z")
 # web pages are read as their text, PDFs as their text layer, Word documents as their text
 TEXT_SUFFIXES = (".txt", ".html", ".htm", ".mhtml", ".mht", ".pdf", ".docx", ".doc", ".ofd")
 # what a file's name promises, which its content must keep (a web page saved as .pdf is not)
@@ -195,10 +200,12 @@ def load_corpus(path: str | Path, *, manifest: str | Path | None = None, jobs: i
             documents[doc_id] = result
     for file in found:
         if (kind := OTHER_FORMATS.get(file.suffix.lower())) is not None:
-            detail = (
-                f"a {kind} file: xref reads .txt, .html, .mhtml, .pdf, .docx, .doc and .ofd; "
-                "save it as .docx, or its text as .txt, to use it"
+            use = (
+                "unpack it into the folder to read the documents it holds"
+                if file.suffix.lower() in _ARCHIVES
+                else "save it as .docx, or its text as .txt, to use it"
             )
+            detail = f"{kind}: xref reads {', '.join(TEXT_SUFFIXES)}; {use}"
             problems.append(Problem(shown(str(file)), "not_text", detail))
     for doc_id in sorted(set(overrides) - set(documents)):
         problems.append(
