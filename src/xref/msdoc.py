@@ -34,9 +34,9 @@ _SPRM_IN_TABLE, _SPRM_ITAP = 0x2416, 0x6649  # a paragraph in a table; its table
 _SPRM_DEF_TABLE, _SPRM_CHG_TABS = 0xD608, 0xC615  # operands of their own length forms
 _SPRM_HUGE_PAPX = 0x6646  # the rest of the properties, in the Data stream (a row's, often)
 _CELL = "\x07"
-# a mark's meaning by where its paragraph stands: a cell's own paragraphs join with a space,
-# a row's end mark ends the line of its cells
-_CELL_PARAGRAPH = "\x1f"
+_CELL_PARAGRAPH = "\x1f"  # between a cell's paragraphs, until they are joined as one cell
+# a mark's meaning by where its paragraph stands: in a cell, a paragraph mark parts the cell's
+# paragraphs; a row's end mark ends the line of its cells
 _MARKS = {"\r": {"cell": _CELL_PARAGRAPH, "row": "\n"}, _CELL: {"cell": _CELL, "row": "\n"}}
 _FIELD_START, _FIELD_SEPARATOR, _FIELD_END = "\x13", "\x14", "\x15"
 _MARK = re.compile("[\r\x07]")
