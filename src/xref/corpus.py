@@ -8,14 +8,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from xref.decode import Decoded, DecodeError, decode_bytes
-from xref.docx import docx_text, is_docx
+from xref import docx, ofd
+from xref.decode import Decoded, DecodeError, decode_bytes, zip_members
 from xref.manifest import read_manifest
 from xref.metadata import infer_metadata
 from xref.mhtml import is_mhtml, mhtml_text
 from xref.msdoc import doc_text, is_doc, is_rtf
 from xref.normalize import normalize
-from xref.ofd import is_ofd, ofd_text
 from xref.parallel import fork_map
 from xref.pdf import is_pdf, pdf_text
 from xref.types import METADATA_FIELDS, Corpus, Document, Problem
@@ -24,15 +23,16 @@ MANIFEST_NAME = "corpus.csv"
 FILES_PER_TASK = 50  # files a worker loads per task, when loading on several processes
 # documents saved in a format xref does not read, and archives that may hold documents (a
 # site's 附件.zip): named in the problems, not passed over
-OTHER_FORMATS = {
-    ".wps": "WPS document",
-    ".rtf": "RTF document",
-    ".odt": "OpenDocument text",
-    ".zip": "zip archive",
-    ".rar": "RAR archive",
-    ".7z": "7-Zip archive",
+_SAVE = "save it as .docx, or its text as .txt, to use it"
+_UNPACK = "unpack it into the folder to read the documents it holds"
+OTHER_FORMATS = {  # suffix: (what the file is, what to do with it)
+    ".wps": ("WPS document", _SAVE),
+    ".rtf": ("RTF document", _SAVE),
+    ".odt": ("OpenDocument text", _SAVE),
+    ".zip": ("zip archive", _UNPACK),
+    ".rar": ("RAR archive", _UNPACK),
+    ".7z": ("7-Zip archive", _UNPACK),
 }
-_ARCHIVES = (".zip", ".rar", ".7z")
 # web pages are read as their text, PDFs as their text layer, Word documents as their text
 TEXT_SUFFIXES = (".txt", ".html", ".htm", ".mhtml", ".mht", ".pdf", ".docx", ".doc", ".ofd")
 # what a file's name promises, which its content must keep (a web page saved as .pdf is not)
@@ -100,12 +100,13 @@ def _read(data: bytes, suffix: str) -> Decoded:
     .pdf), and so is RTF under any name."""
     if is_pdf(data):
         return pdf_text(data)
-    if is_docx(data):
-        return docx_text(data)
+    members = zip_members(data)  # read once: a .docx and an .ofd are both zips
+    if docx.BODY in members:
+        return docx.docx_text(data)
+    if ofd.ROOT in members:
+        return ofd.ofd_text(data)
     if is_doc(data):
         return doc_text(data)
-    if is_ofd(data):
-        return ofd_text(data)
     if is_rtf(data):
         raise DecodeError("not_text", "an RTF document: save it as .docx, or its text as .txt")
     if is_mhtml(data):
@@ -158,15 +159,15 @@ def _report(file: Path) -> bool:
 def load_corpus(path: str | Path, *, manifest: str | Path | None = None, jobs: int = 1) -> Corpus:
     """Load every ``*.txt`` file under ``path`` (recursively, ``.TXT`` too), every saved
     web page (``.html``, ``.htm``, ``.mhtml``, ``.mht``: read as their text) but xref's own
-    reports, every PDF
-    (``.pdf``: its text layer, :mod:`xref.pdf`) and every Word document (``.docx``: its text
-    and list labels, :mod:`xref.docx`; ``.doc``: its text, :mod:`xref.msdoc`) and every OFD
-    document (``.ofd``: its text, :mod:`xref.ofd`); the file stem is the ``doc_id``.
+    reports, every PDF (``.pdf``: its text layer, :mod:`xref.pdf`, or OCR of a scan,
+    :mod:`xref.ocr`), every Word document (``.docx``: its text and list labels,
+    :mod:`xref.docx`; ``.doc``: its text, :mod:`xref.msdoc`) and every OFD document
+    (``.ofd``: its text, :mod:`xref.ofd`); the file stem is the ``doc_id``.
 
     Files that are empty, binary or undecodable are skipped and listed in ``Corpus.problems``
     with the reason (a PDF: also a scan without text, or one that asks for a password), as
-    are documents in a format xref does not read (Word 97-2003, WPS...);
-    the others still load. ``manifest`` defaults to :func:`find_manifest`;
+    are documents in a format xref does not read (WPS, RTF...) and archives; the others
+    still load. ``manifest`` defaults to :func:`find_manifest`;
     a malformed manifest raises :class:`~xref.manifest.ManifestError`. ``jobs`` > 1 loads
     files on that many processes (:mod:`xref.parallel`); the corpus is the same.
     """
@@ -199,12 +200,8 @@ def load_corpus(path: str | Path, *, manifest: str | Path | None = None, jobs: i
         else:
             documents[doc_id] = result
     for file in found:
-        if (kind := OTHER_FORMATS.get(file.suffix.lower())) is not None:
-            use = (
-                "unpack it into the folder to read the documents it holds"
-                if file.suffix.lower() in _ARCHIVES
-                else "save it as .docx, or its text as .txt, to use it"
-            )
+        if (other := OTHER_FORMATS.get(file.suffix.lower())) is not None:
+            kind, use = other
             detail = f"{kind}: xref reads {', '.join(TEXT_SUFFIXES)}; {use}"
             problems.append(Problem(shown(str(file)), "not_text", detail))
     for doc_id in sorted(set(overrides) - set(documents)):

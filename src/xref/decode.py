@@ -107,16 +107,16 @@ def decode_bytes(data: bytes) -> Decoded:
     return decoded
 
 
-def zip_holds(data: bytes, name: str) -> bool:
-    """Whether the bytes are a zip archive with a member ``name`` (how a .docx or an .ofd is
-    told from other zips)."""
+def zip_members(data: bytes) -> frozenset[str]:
+    """The member names of a zip archive, none for bytes that are not one (a .docx and an
+    .ofd are zips, told apart by their members)."""
     if not data.startswith(b"PK\x03\x04"):
-        return False
+        return frozenset()
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
-            return name in z.namelist()
+            return frozenset(z.namelist())
     except zipfile.BadZipFile:
-        return False
+        return frozenset()
 
 
 def mojibake_share(text: str) -> float | None:

@@ -21,16 +21,11 @@ import zipfile
 from typing import NamedTuple
 from xml.etree import ElementTree as ET
 
-from xref.decode import Decoded, DecodeError, zip_holds
+from xref.decode import Decoded, DecodeError
 from xref.numerals import int_to_cn
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-BODY = "word/document.xml"
-
-
-def is_docx(data: bytes) -> bool:
-    """Whether the bytes are a zip holding a Word document's body."""
-    return zip_holds(data, BODY)
+BODY = "word/document.xml"  # the member that makes a zip a Word document
 
 
 def docx_text(data: bytes) -> Decoded:

@@ -88,19 +88,23 @@ def doc_text(data: bytes) -> Decoded:
     return Decoded(text, "doc")
 
 
+def _fib_longs(word: bytes) -> int:
+    """Where the FIB's FibRgLw (its 4-byte values) starts: after the base and its 2-byte
+    values, whose count (csw) it gives."""
+    return 34 + 2 * struct.unpack_from("<H", word, 32)[0] + 2
+
+
 def _fc_lcb(word: bytes, index: int) -> tuple[int, int]:
-    """The (offset, length) pair ``index`` of the FIB's FibRgFcLcb."""
-    csw = struct.unpack_from("<H", word, 32)[0]
-    at = 34 + 2 * csw
-    cslw = struct.unpack_from("<H", word, at)[0]
-    at += 2 + 4 * cslw + 2
-    return struct.unpack_from("<II", word, at + 8 * index)
+    """The (offset, length) pair ``index`` of the FIB's FibRgFcLcb, after its 4-byte values."""
+    longs = _fib_longs(word)
+    cslw = struct.unpack_from("<H", word, longs - 2)[0]
+    return struct.unpack_from("<II", word, longs + 4 * cslw + 2 + 8 * index)
 
 
 def _text_length(word: bytes) -> int:
-    """ccpText: the characters of the main document, before footnotes and headers."""
-    csw = struct.unpack_from("<H", word, 32)[0]
-    return struct.unpack_from("<i", word, 34 + 2 * csw + 2 + 12)[0]
+    """ccpText, the FIB's 4th 4-byte value: the characters of the main document, before
+    footnotes and headers."""
+    return struct.unpack_from("<i", word, _fib_longs(word) + 12)[0]
 
 
 def _main_text(word: bytes, table: bytes, extra: bytes) -> str:

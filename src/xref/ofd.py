@@ -18,16 +18,11 @@ import posixpath
 import zipfile
 from xml.etree import ElementTree as ET
 
-from xref.decode import Decoded, DecodeError, zip_holds
+from xref.decode import Decoded, DecodeError
 from xref.layout import PAGE_BREAK, Run, placed_lines
 
 NS = "{http://www.ofdspec.org/2016}"
-ROOT = "OFD.xml"
-
-
-def is_ofd(data: bytes) -> bool:
-    """Whether the bytes are a zip holding an OFD document's root."""
-    return zip_holds(data, ROOT)
+ROOT = "OFD.xml"  # the member that makes a zip an OFD document
 
 
 def ofd_text(data: bytes) -> Decoded:
