@@ -180,6 +180,28 @@ def test_build_writes_links_and_graph(tmp_path: Path) -> None:
         assert (tmp_path / "out" / name).stat().st_size > 100_000
 
 
+def test_gaps_name_their_nearest_item_but_not_one_an_analyst_rejected(tmp_path: Path) -> None:
+    """Jiading's 三/三是 (organising the rule-of-law work) is its only link to the city's
+    （二十八） (the evaluation mechanism). Rejected by an analyst, the task becomes a gap of
+    Jiading's, and the gap does not offer the rejected item back as its nearest."""
+    decisions = tmp_path / "links.csv"
+    decisions.write_text(
+        "source_doc,source_id,source_fingerprint,target_doc,target_id,target_fingerprint,"
+        f"decision,analyst,note\n{seed('001')},三/三是,,{seed('000')},六/（二十八）,,reject,li,no\n",
+        encoding="utf-8",
+    )
+    gaps = {}
+    for name, extra in (("auto", []), ("decided", ["--decisions", str(decisions)])):
+        assert main(["build", str(RAW), "-o", str(tmp_path / name), *extra]) == 0
+        table = pd.read_csv(tmp_path / name / "gaps.csv", encoding="utf-8-sig", dtype=str)
+        gaps[name] = table[table["child_doc"] == seed("001")].set_index("task_number").fillna("")
+    assert "（二十八）" not in gaps["auto"].index
+    assert gaps["auto"].loc["（八）", "nearest_item"] == "一/（一）/三是"
+    assert gaps["decided"].loc["（二十八）", "nearest_item"] == ""
+    same = gaps["auto"].index
+    pd.testing.assert_frame_equal(gaps["decided"].loc[same], gaps["auto"])
+
+
 def test_evaluate_command(tmp_path: Path, capsys) -> None:
     gold = RAW.parent / "annotations" / "gold_links.csv"
     assert main(["evaluate", str(RAW), "--gold", str(gold), "-o", str(tmp_path)]) == 0

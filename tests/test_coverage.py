@@ -8,7 +8,7 @@ import pytest
 from conftest import seed
 
 import xref
-from xref.coverage import chains, shared_subject
+from xref.coverage import NEAREST_COLUMNS, chains, shared_subject
 
 TASKS_000 = [
     "（四）", "（五）", "（六）", "（七）", "（八）", "（九）", "（十）", "（十一）", "（十二）",
@@ -75,6 +75,36 @@ def test_main_gaps(cov) -> None:
     assert {"（十四）", "（二十二）", "（二十六）"} <= set(gaps["task_number"])
     assert set(cov.gaps["status"]) == {"gap"}
     assert (tasks["n_docs_covering"] + tasks["n_docs_weak"] <= tasks["n_docs"]).all()
+
+
+def test_a_gap_names_the_item_nearest_to_the_task(graph, scored, links, cov) -> None:
+    """Jiading's report puts its 免罚、免强清单 under 一/（一）/三是 (包容审慎), which the city's
+    （八） 全面推行清单管理制度 asks for; the item's score ranks （八） third, below its own best
+    task, so no link is kept and （八） is a gap. The gap names that item as the nearest."""
+    near = xref.coverage(graph, "000", candidates=scored)
+    gaps = near.gaps
+    same = cov.gaps.columns.drop(list(NEAREST_COLUMNS))
+    pd.testing.assert_frame_equal(gaps[same], block_gaps(cov, "000")[same])
+    row = gaps[(gaps["child_doc"] == seed("001")) & (gaps["task_number"] == "（八）")].iloc[0]
+    assert row["nearest_item"] == "一/（一）/三是"
+    assert row["nearest_heading"] == "强调包容审慎，彰显执法有温度"
+    assert row["nearest_rank"] == 3
+
+    # each gap's nearest is the best score any item of the document has for the task, and no link
+    task = ["source_doc", "target_doc", "target_id"]
+    best = scored.groupby(task)["score"].max()
+    keys = list(zip(gaps["child_doc"], gaps["parent_doc"], gaps["task_id"], strict=True))
+    assert gaps["nearest_item"].ne("").all()
+    assert gaps["nearest_score"].tolist() == best.loc[keys].tolist()
+    linked = set(zip(links["source_doc"], links["source_id"], links["target_id"], strict=True))
+    nearest = zip(gaps["child_doc"], gaps["nearest_item"], gaps["task_id"], strict=True)
+    assert not linked & set(nearest)
+    # without the candidates, the columns are there and empty
+    assert cov.gaps["nearest_item"].eq("").all() and cov.gaps["nearest_score"].isna().all()
+
+
+def block_gaps(cov: xref.Coverage, prefix: str) -> pd.DataFrame:
+    return cov.gaps[cov.gaps["parent_doc"] == seed(prefix)].reset_index(drop=True)
 
 
 def test_minhang_quality_standards_and_ip_are_local_initiatives(cov) -> None:

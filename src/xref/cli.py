@@ -52,6 +52,8 @@ from xref.timing import Stages
 
 CORPUS_HELP = f"folder of documents: {', '.join(TEXT_SUFFIXES)} (file stem = document id)"
 DECISIONS_PATH = Path("annotations") / "links.csv"
+# what coverage reads of the candidates: the item nearest to each task, for the gaps
+NEAREST = ("source_doc", "source_id", "target_doc", "target_id", "score", "rank", "task_rank")
 FACTS = {  # the fact tables, the longest to extract first
     "targets": xref.targets_frame,
     "deadlines": xref.deadlines_frame,
@@ -94,6 +96,7 @@ class _Built:
     terms: pd.DataFrame
     facts: dict[str, pd.DataFrame]  # by FACTS name
     links: pd.DataFrame
+    nearest: pd.DataFrame  # each task's nearest item per child document, for the gaps
     similar: pd.DataFrame | None = None  # with --similar-to
 
     @property
@@ -195,11 +198,16 @@ def _pipeline(args: argparse.Namespace, stage: Stages) -> _Built | None:
             pairs=pairs,
         )
         links = select(scored)
+        nearest = scored.loc[scored["task_rank"] == 1, list(NEAREST)]
         if decisions is not None:
             applied = apply_decisions(links, scored, items, decisions, pairs=pairs)
             links = applied.links
             for warning in applied.warnings:
                 print(f"xref: warning: {warning}", file=sys.stderr)
+            # an item the analysts rejected for a task is not offered again for its gap
+            pair = list(NEAREST[:4])
+            nearest = nearest.merge(applied.rejected[pair], how="left", indicator=True)
+            nearest = nearest[nearest.pop("_merge") == "left_only"]
         similar = None
         if similar_to:
             similar = find_similar(
@@ -224,7 +232,7 @@ def _pipeline(args: argparse.Namespace, stage: Stages) -> _Built | None:
         release()
     if client is not None:
         client.close()
-    return _Built(corpus, items, terms, facts, links, similar)
+    return _Built(corpus, items, terms, facts, links, nearest, similar)
 
 
 def _graph(built: _Built, stage: Stages) -> tuple[nx.MultiDiGraph, Mentions]:
@@ -250,11 +258,14 @@ def _coverage(
     graph: nx.MultiDiGraph,
     mentions: Mentions,
     targets: pd.DataFrame,
+    nearest: pd.DataFrame,
     stage: Stages,
 ) -> xref.Coverage | None:
     with stage("coverage"):
         try:
-            cov = xref.coverage(graph, args.parent, targets=targets, mentions=mentions)
+            cov = xref.coverage(
+                graph, args.parent, targets=targets, mentions=mentions, candidates=nearest
+            )
         except ValueError as exc:
             print(f"xref: error: {exc}", file=sys.stderr)
             return None
@@ -322,17 +333,18 @@ def _build(args: argparse.Namespace) -> int:
         # graph as soon as the graph files' worker has forked, so that the graph is held
         # once and at most two processes run.
         graph, mentions = _graph_beside_tables(built, folder, jobs, stage)
-        links, targets, date = built.links, built.facts["targets"], built.date
+        links, targets, nearest = built.links, built.facts["targets"], built.nearest
+        date = built.date
         summary, problems = _summary(args, built, graph), len(built.corpus.problems)
         del built  # what is left reads the graph, the links and the targets only
         release()
-        if (cov := _coverage(args, graph, mentions, targets, stage)) is None:
+        if (cov := _coverage(args, graph, mentions, targets, nearest, stage)) is None:
             return 2
         with stage("write"):
             # freed before the fork, or the worker would keep them: the report's writers
             # hold the links they read, and nothing reads the targets any more
             report = _report_writers(args, links, date, cov, folder)
-            del links, targets
+            del links, targets, nearest
             release()
             files = started.enter_context(
                 background(
@@ -388,7 +400,9 @@ def _report(args: argparse.Namespace) -> int:
     stage = Stages(say=_say)
     if (built := _pipeline(args, stage)) is None:
         return 2
-    if (cov := _coverage(args, *_graph(built, stage), built.facts["targets"], stage)) is None:
+    graph, mentions = _graph(built, stage)
+    targets = built.facts["targets"]
+    if (cov := _coverage(args, graph, mentions, targets, built.nearest, stage)) is None:
         return 2
     with stage("write"), staging(args.out) as folder:
         report = _report_writers(args, built.links, built.date, cov, folder)

@@ -75,6 +75,7 @@ ORPHAN_COLUMNS = (
     "key_terms",
     "text",
 )
+NEAREST_COLUMNS = ("nearest_item", "nearest_heading", "nearest_score", "nearest_rank")
 ROLLUP_COLUMNS = (
     "parent_doc",
     "task_id",
@@ -94,7 +95,8 @@ class Coverage:
     parents: pd.DataFrame  # one row per block: parent plan (or placeholder) and its children
     matrix: pd.DataFrame  # parent task x child document: strength, n_links, status
     tasks: pd.DataFrame  # per parent task: how many documents and districts take it up
-    gaps: pd.DataFrame  # matrix rows with status "gap", plus how many districts cover the task
+    gaps: pd.DataFrame  # matrix rows with status "gap", how many districts cover the task and
+    # the child's item nearest to it
     orphans: pd.DataFrame  # child action items implementing nothing, with key terms
     targets: pd.DataFrame  # parent targets side by side with child figures on the subject
     rollup: pd.DataFrame  # every item reaching a parent task, and the task it goes through
@@ -274,6 +276,7 @@ def coverage(
     *,
     targets: pd.DataFrame | None = None,
     mentions: Mentions | None = None,
+    candidates: pd.DataFrame | None = None,
 ) -> Coverage:
     """Coverage of parent plans by the documents below them.
 
@@ -283,6 +286,9 @@ def coverage(
     ``targets``: the table of :func:`xref.targets_frame`, to set parent targets side by side
     with child figures on the same subject. ``mentions``: where the key terms are, for a
     graph built without its ``mentions`` edges (``build_graph(..., mentions=False)``).
+    ``candidates``: the frame of :func:`xref.link.score_pairs`, so that each gap names the
+    child's item that came nearest to the task (its ``task_rank`` 1 candidate: score, and the
+    task's rank among that item's own), for an analyst to confirm the gap or add the link.
     """
     docs = _documents(graph)
     rank = {n: _rank(m) for n, m in docs.items()}
@@ -345,18 +351,44 @@ def coverage(
             _col=lambda d: d["child_doc"].map({c: i for i, c in enumerate(d["child_doc"].unique())})
         )
         .sort_values(["parent_doc", "_col", "task_order"], kind="stable")
-        .drop(columns="_col")
+        .drop(columns=["_col", "strength", "n_links", "direct", "via_doc"])
     )
+    gaps = _nearest(graph, gaps.reset_index(drop=True), candidates)
     return Coverage(
         parents=pd.DataFrame(block_rows, columns=list(PARENT_COLUMNS)),
         matrix=matrix_df,
         tasks=task_df,
-        gaps=gaps.drop(columns=["strength", "n_links", "direct", "via_doc"]).reset_index(drop=True),
+        gaps=gaps,
         orphans=pd.DataFrame(orphans, columns=list(ORPHAN_COLUMNS)),
         targets=_compare_targets(graph, blocks, targets, rank),
         rollup=pd.DataFrame(rollup, columns=list(ROLLUP_COLUMNS)),
         years=_years(matrix_df),
     )
+
+
+def _nearest(graph, gaps: pd.DataFrame, candidates: pd.DataFrame | None) -> pd.DataFrame:
+    """``gaps`` with the child's item nearest to each task (empty where none scored above 0,
+    or no candidates were given)."""
+    out = gaps.assign(nearest_item="", nearest_heading="", nearest_score=math.nan)
+    out["nearest_rank"] = pd.Series(pd.NA, index=out.index, dtype="Int64")
+    if candidates is None or candidates.empty or gaps.empty:
+        return out
+    first = candidates[candidates["task_rank"] == 1]
+    found = first.set_index(["source_doc", "target_doc", "target_id"])[
+        ["source_id", "score", "rank"]
+    ]
+    keys = pd.MultiIndex.from_frame(gaps[["child_doc", "parent_doc", "task_id"]])
+    hit = found.reindex(keys)
+    at = hit["source_id"].notna().to_numpy()
+    items = hit["source_id"][at].tolist()
+    docs = gaps.loc[at, "child_doc"].tolist()
+    out.loc[at, "nearest_item"] = items
+    out.loc[at, "nearest_heading"] = [
+        graph.nodes[item_node(d, i)].get("heading") or "" for d, i in zip(docs, items, strict=True)
+    ]
+    out.loc[at, "nearest_score"] = hit["score"][at].to_numpy()
+    out.loc[at, "nearest_rank"] = hit["rank"][at].astype("int64").to_numpy()
+    return out
 
 
 def by_region(matrix: pd.DataFrame) -> pd.DataFrame:

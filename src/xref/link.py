@@ -68,6 +68,7 @@ LINK_COLUMNS = (
     "evidence",
     "decided_by",
     "rank",
+    "task_rank",
     "lexical",
     "chars",
     "sentence",
@@ -111,7 +112,8 @@ class LinkConfig:
     partial: float = 0.05  # lowest score of a "partial" link; below it, "thematic"
     # candidates per child and parent document: the best 5 (what an analyst's decision may
     # accept), None: all (to evaluate), "links": those :func:`select` keeps (a build with no
-    # decisions, where the others were three quarters of the rows made)
+    # decisions, where the others were three quarters of the rows made); and whatever it is,
+    # each task's nearest item in each child document (``task_rank`` 1), which a gap names
     keep: int | Literal["links"] | None = 5
     # evidence cards (shared terms, sentence pair, card) of the "kept" links only, or of "all"
     # candidates: an evaluation lists the misses with theirs, an analyst may accept any
@@ -502,10 +504,11 @@ class BlockJob:
 
 
 def score_block(job: BlockJob) -> pd.DataFrame:
-    """The candidates ``config.keep`` asks for of every child item in the job's blocks, one
-    row each with every column of :data:`LINK_COLUMNS`. A block is one parent document, so each
-    child item's candidates there are all it has in that document: ranks and grades are
-    final."""
+    """The candidates ``config.keep`` asks for of every child item in the job's blocks, and
+    each task's nearest item in each child document, one row each with every column of
+    :data:`LINK_COLUMNS`. A block is one parent document, so each child item's candidates there
+    are all it has in that document: ranks (``rank`` among the item's tasks, ``task_rank``
+    among the document's items for the task) and grades are final."""
     job = job.with_views()
     # a frame per block: a million row dicts would hold gigabytes at once
     frames = [_score_one(job, b) for b in job.blocks]
@@ -518,20 +521,29 @@ def _score_one(job: BlockJob, parent: ParentTasks) -> pd.DataFrame:
     config = job.config
     ids = [p.item_id for p in block.parents]
     id_order = np.argsort(np.argsort(ids, kind="stable"), kind="stable")  # ties: by target id
-    links_only = config.keep == "links"
-    limit = config.cap if links_only else config.keep
     rows = []
     for child_doc, reason, views in parent.children:
         signals = block.score(views, 1.0 if "cites" in reason else 0.0, config)
         scores = np.round(signals["score"], 4)
+        # each task's rank among the document's items (ties: in the document's order): the
+        # first is the item a gap names as the nearest, though it be no link
+        task_rank = np.empty(scores.shape, dtype=np.intp)
+        np.put_along_axis(
+            task_rank,
+            np.argsort(-scores, axis=0, kind="stable"),
+            np.arange(1, len(views) + 1)[:, None],
+            axis=0,
+        )
+        nearest = (task_rank == 1) & (scores > 0)
         for c, c_view in enumerate(views):
-            best = scores[c].max(initial=0.0)
-            for rank, p in enumerate(np.lexsort((id_order, -scores[c]))[:limit], 1):
+            order = np.lexsort((id_order, -scores[c]))
+            rank = np.empty(len(order), dtype=np.intp)
+            rank[order] = np.arange(1, len(order) + 1)
+            kept = _kept(scores[c], scores[c].max(initial=0.0), rank, config)
+            listed = kept if config.keep == "links" else rank <= (config.keep or len(order))
+            for p in order[(listed | nearest[c])[order]]:
                 p_view = block.parents[p]
                 score = float(scores[c, p])
-                kept = _kept(score, best, rank, config)
-                if not kept and links_only:
-                    break  # scores fall and ranks rise: no later candidate is kept
                 row = {
                     "source_doc": child_doc,
                     "source_id": c_view.item_id,
@@ -540,9 +552,10 @@ def _score_one(job: BlockJob, parent: ParentTasks) -> pd.DataFrame:
                     "target_id": p_view.item_id,
                     "target_text": p_view.text,
                     "score": score,
-                    "grade": _grade(c_view.text, p_view.text, score, config, kept=kept),
+                    "grade": _grade(c_view.text, p_view.text, score, config, kept=kept[p]),
                     "decided_by": "auto",
-                    "rank": rank,
+                    "rank": int(rank[p]),
+                    "task_rank": int(task_rank[c, p]),
                     **{k: round(float(signals[k][c, p]), 4) for k in SIGNALS},
                     "shared_terms": "",
                     "child_sentence": "",
@@ -552,7 +565,7 @@ def _score_one(job: BlockJob, parent: ParentTasks) -> pd.DataFrame:
                     "target_fingerprint": p_view.fingerprint,
                     "evidence": "",
                 }
-                if kept or config.cards == "all":
+                if kept[p] or config.cards == "all":
                     row["shared_terms"] = ";".join(shared_terms(c_view, p_view, job.idf))
                     sentences = block.best_sentences(c_view, c, p, signals)
                     row["child_sentence"], row["parent_sentence"] = sentences

@@ -221,8 +221,22 @@ def render_html(
             "<h3>覆盖矩阵 Coverage matrix</h3>",
             _grid(cov, pid),
             "<h3>缺口 Gaps: tasks each document does not take up</h3>",
+            '<p class="muted">nearest: the document\'s item that scores highest against the '
+            "task, too low, or too far below the item's own best task, to be kept as a link. "
+            "Check it before taking the gap as real; to link it, add it to "
+            "annotations/links.csv (decision <code>add</code>).</p>",
             _table(
-                gaps[["child_label", "task_number", "task_heading", "n_districts_covering"]],
+                gaps[
+                    [
+                        "child_label",
+                        "task_number",
+                        "task_heading",
+                        "n_districts_covering",
+                        "nearest_item",
+                        "nearest_heading",
+                        "nearest_score",
+                    ]
+                ],
                 f"gaps-{pid[:3]}",
                 "gaps",
             ),
