@@ -4,6 +4,7 @@
                                [--similar-to DOC]
     xref report data/raw -o out [--parent 000]   (coverage outputs only)
     xref evaluate --gold data/annotations/gold_links.csv [--gold FILE ...] [data/raw] [-o out]
+    xref annotate data/raw --child DOC --parent DOC -o FILE   (a gold file to fill in)
 
 Exit status: 0 on success; 1 when ``--strict`` and some file was skipped; 2 when nothing
 could be built (missing folder, malformed manifest or decisions, no readable document).
@@ -30,7 +31,7 @@ from xref.cache import TokenCache
 from xref.corpus import TEXT_SUFFIXES
 from xref.coverage import match_document
 from xref.decisions import DecisionsError, apply_decisions, read_decisions
-from xref.evaluate import GoldError, evaluate, read_gold
+from xref.evaluate import GoldError, evaluate, gold_template, read_gold
 from xref.export import write_graph_files
 from xref.graph import Mentions, build_graph
 from xref.hierarchy import cross_region_pairs, document_pairs
@@ -453,6 +454,46 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _annotate(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    tasks_out = out.with_name(f"{out.stem}_tasks{out.suffix or '.csv'}")
+    taken = [str(path) for path in (out, tasks_out) if path.exists()]
+    if taken:  # an annotator's work is never written over
+        verb = "exists" if len(taken) == 1 else "exist"
+        message = f"{' and '.join(taken)} already {verb}; choose another -o"
+        print(f"xref: error: {message}", file=sys.stderr)
+        return 2
+    if (corpus := _load(args)) is None:
+        return 2
+    try:
+        child, parent = (
+            match_document(wanted, (doc.doc_id for doc in corpus), what=what)
+            for wanted, what in ((args.child, "--child"), (args.parent, "--parent"))
+        )
+    except ValueError as exc:
+        print(f"xref: error: {exc}", file=sys.stderr)
+        return 2
+    items = xref.extract(corpus, segmenter=xref.corpus_segmenter(corpus), jobs=args.jobs)
+    pairs = document_pairs(corpus, xref.citations_frame(corpus, items))
+    if not ((pairs["child_doc"] == child) & (pairs["parent_doc"] == parent)).any():
+        print(
+            f"xref: warning: {child} may not implement {parent} (another region, or not a "
+            "higher level): xref links none of its items there",
+            file=sys.stderr,
+        )
+    rows, tasks = gold_template(items, child, parent)
+    write_csv(rows, out)
+    write_csv(tasks, tasks_out)
+    print(
+        f"xref: {len(rows)} items of {child} to annotate in {out}; the {len(tasks)} tasks of "
+        f"{parent} to choose from in {tasks_out}. Fill in parent_anchor (copied from the "
+        "list) and relation (primary, acceptable or none), a row per task an item "
+        "implements; then xref evaluate --gold",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def _folder(value: str) -> str:
     """An output folder: not empty (``-o "$OUT"`` with OUT unset would write into the current
     folder, over any namesakes of the outputs there)."""
@@ -542,7 +583,23 @@ def parser() -> argparse.ArgumentParser:
     )
     e.add_argument("--manifest", help="metadata manifest CSV")
     e.add_argument("-o", "--out", type=_folder, help="also write evaluation CSVs to this folder")
-    for command in (b, r, e):
+    a = sub.add_parser(
+        "annotate", help="write a gold file to fill in for a document pair, for xref evaluate"
+    )
+    a.add_argument("corpus", help=CORPUS_HELP)
+    a.add_argument("--child", required=True, help="the lower document (id or unique prefix)")
+    a.add_argument("--parent", required=True, help="the higher document (id or unique prefix)")
+    a.add_argument(
+        "-o",
+        "--out",
+        type=_folder,
+        required=True,
+        help="the gold file to write (never over an existing one); the task list goes beside "
+        "it as NAME_tasks.csv",
+    )
+    a.add_argument("--manifest", help="metadata manifest CSV")
+    a.set_defaults(func=_annotate)
+    for command in (b, r, e, a):
         command.add_argument(
             "--jobs",
             type=_count,

@@ -27,9 +27,12 @@ import pandas as pd
 
 from xref.decode import DecodeError, read_records
 from xref.frames import records
-from xref.link import STRONG_GRADES, LinkConfig, select
+from xref.link import CHILD_KINDS, PARENT_KINDS, STRONG_GRADES, LinkConfig, leaves, select
 
 GOLD_COLUMNS = ("child_doc", "child_anchor", "parent_doc", "parent_anchor", "relation", "note")
+# a template adds what the annotator reads; read_gold ignores columns it does not know
+TEMPLATE_COLUMNS = (*GOLD_COLUMNS, "child_id", "child_text")
+TASK_LIST_COLUMNS = ("parent_doc", "parent_anchor", "task_id", "task_text")
 RELATIONS = ("primary", "acceptable", "none")
 # a miss or a false link, and why
 LISTED_COLUMNS = ("child_doc", "child_id", "parent_doc", "parent_id", "score", "rank", "evidence")
@@ -64,6 +67,9 @@ def read_gold(path: str | Path, items: pd.DataFrame) -> pd.DataFrame:
     for lineno, row in enumerate(rows, start=2):
         if set(GOLD_COLUMNS) - set(row):
             raise GoldError(f"{path}: columns must be {', '.join(GOLD_COLUMNS)}")
+        if not row["relation"]:
+            problems.append(f"line {lineno}: no relation; fill in one of {RELATIONS} or delete it")
+            continue
         if row["relation"] not in RELATIONS:
             problems.append(f"line {lineno}: relation {row['relation']!r} not in {RELATIONS}")
             continue
@@ -82,6 +88,58 @@ def read_gold(path: str | Path, items: pd.DataFrame) -> pd.DataFrame:
         raise GoldError(f"{path}:\n  " + "\n  ".join(problems))
     return pd.DataFrame(
         out, columns=["child_doc", "child_id", "parent_doc", "parent_id", "relation"]
+    )
+
+
+def anchor(items: pd.DataFrame, doc_id: str, item_id: str) -> str:
+    """The shortest anchor :func:`resolve_anchor` resolves to this item: its heading, else the
+    start of its text (the whole text when no shorter start names it alone)."""
+    row = items[(items["doc_id"] == doc_id) & (items["item_id"] == item_id)].iloc[0]
+    text = row.text.strip()
+    starts = [text[:n] for n in (8, 12, 16, 24, 32, 48) if n < len(text)]
+    for candidate in (row.heading, *starts, text):
+        if candidate and resolve_anchor(items, doc_id, candidate) == item_id:
+            return candidate
+    raise ValueError(f"{doc_id}/{item_id}: its text names another item")
+
+
+def gold_template(
+    items: pd.DataFrame, child_doc: str, parent_doc: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A gold file to fill in for one document pair, and the list to fill it from.
+
+    The file has a row per action item of ``child_doc`` (those linking scores), its anchor
+    resolved back to it, the item's id and text to read, and ``parent_anchor``, ``relation``
+    and ``note`` left blank; the list has the tasks of ``parent_doc`` with the anchor to copy.
+    An item implementing several tasks takes a row per task. Neither holds a score or a link:
+    an annotator who sees none is not led by them."""
+    children = leaves(items[items["doc_id"] == child_doc], CHILD_KINDS)
+    rows = [
+        {
+            "child_doc": child_doc,
+            "child_anchor": anchor(items, child_doc, row.item_id),
+            "parent_doc": parent_doc,
+            "parent_anchor": "",
+            "relation": "",
+            "note": "",
+            "child_id": row.item_id,
+            "child_text": row.text.strip(),
+        }
+        for row in records(children)
+    ]
+    parents = items[(items["doc_id"] == parent_doc) & items["kind"].isin(PARENT_KINDS)]
+    tasks = [
+        {
+            "parent_doc": parent_doc,
+            "parent_anchor": anchor(items, parent_doc, row.item_id),
+            "task_id": row.item_id,
+            "task_text": row.text.strip(),
+        }
+        for row in records(parents)
+    ]
+    return (
+        pd.DataFrame(rows, columns=list(TEMPLATE_COLUMNS)),
+        pd.DataFrame(tasks, columns=list(TASK_LIST_COLUMNS)),
     )
 
 

@@ -378,7 +378,7 @@ class Block:
         return child.sentences[i][0], self.parents[p].sentences[j][0]
 
 
-def _leaves(items: pd.DataFrame, kinds: tuple[str, ...]) -> pd.DataFrame:
+def leaves(items: pd.DataFrame, kinds: tuple[str, ...]) -> pd.DataFrame:
     """Items of these kinds with no child of these kinds (the finest actions)."""
     chosen = items[items["kind"].isin(kinds)]
     parents = set(records(chosen[["doc_id", "parent_id"]]))
@@ -628,7 +628,7 @@ def _block_jobs(
         pairs = document_pairs(corpus, citations)
     docs = {doc.doc_id: doc for doc in corpus}
 
-    children = _leaves(items, CHILD_KINDS)
+    children = leaves(items, CHILD_KINDS)
     parents = items[items["kind"].isin(PARENT_KINDS)]
 
     def view(row) -> ItemView:
