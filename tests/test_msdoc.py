@@ -4,6 +4,7 @@ The fixtures are seeds saved as .doc by LibreOffice (``tests/fixtures/README.md`
 
 from __future__ import annotations
 
+import re
 import shutil
 import struct
 from pathlib import Path
@@ -128,3 +129,60 @@ def test_pieces_of_eight_bit_text_are_read_with_the_rest() -> None:
     table += b"\x02" + struct.pack("<I", len(plc)) + plc
     struct.pack_into("<II", word, 154 + 8 * 33, 0, len(table))  # fcClx, lcbClx
     assert msdoc._main_text(bytes(word), bytes(table), b"") == "我局依托OA平台\n"
+
+
+def measures(text: str) -> list[str]:
+    return [m.group() for m in re.finditer(r"(?m)^\d+\.", text)]
+
+
+def test_the_labels_word_numbers_itself_are_read(tmp_path, docs) -> None:
+    """Minhang's 一、 （一） 1. left to Word's numbering (``fixtures/lists``): without them the
+    document had no structure. Drawn from its list tables, they read as LibreOffice shows
+    them: it saved the measures' level as restarting under each section (1-3, 1-3, 1-3), where
+    Minhang numbers them 1-9, and writes the Chinese counting numbers as nfc 0x27."""
+    shutil.copy(FIXTURES / "lists" / f"{docs['004'].doc_id}.doc", tmp_path)
+    raw = xref.load_corpus(tmp_path)[docs["004"].doc_id].raw
+    assert "\n二、推进措施\n" in raw and "\n（七）培养干部队伍综合素养" in raw
+    assert measures(raw) == ["1.", "2.", "3."] * 3
+
+
+def edit_list_tables(folder: Path, prefix: str, edit) -> None:
+    """The numbered fixture copied into ``folder``, its table stream edited in place:
+    ``edit(table, fc_lst, fc_lfo)`` with the offsets of its PlfLst and PlfLfo."""
+    (source,) = (FIXTURES / "lists").glob(f"{prefix}_*.doc")
+    path = Path(shutil.copy(source, folder))
+    with olefile.OleFileIO(str(path), write_mode=True) as ole:
+        word = ole.openstream("WordDocument").read()
+        name = "1Table" if struct.unpack_from("<H", word, 10)[0] & 0x0200 else "0Table"
+        table = bytearray(ole.openstream(name).read())
+        edit(table, *(msdoc._fc_lcb(word, i)[0] for i in (msdoc._FC_PLF_LST, msdoc._FC_PLF_LFO)))
+        ole.write_stream(name, bytes(table))
+
+
+def test_a_list_level_that_goes_on_across_its_parents_reads_as_the_seed(
+    tmp_path, docs, items
+) -> None:
+    """Word's own way for Minhang's measures: the level's fNoRestart set, with
+    ilvlRestartLim 0 (never restart). LibreOffice does not write it; set here in the list
+    table, the measures go on 1-9 and the document reads as the seed."""
+
+    def go_on(table: bytearray, fc_lst: int, _: int) -> None:
+        at = fc_lst + 2 + 28 * struct.unpack_from("<h", table, fc_lst)[0]
+        for _ in range(2):  # the first list's levels 0 and 1, to its level 2
+            at = msdoc._level(bytes(table), at)[1]
+        table[at + 5] |= 0x08  # fNoRestart
+        table[at + 26] = 0  # ilvlRestartLim
+
+    edit_list_tables(tmp_path, "004", go_on)
+    corpus = xref.load_corpus(tmp_path)
+    assert measures(corpus[docs["004"].doc_id].raw) == [f"{n}." for n in range(1, 10)]
+    assert_reads_as_seed(corpus, docs["004"], items)
+
+
+def test_a_broken_list_table_costs_the_labels_not_the_text(tmp_path, docs) -> None:
+    def too_many(table: bytearray, _: int, fc_lfo: int) -> None:
+        struct.pack_into("<i", table, fc_lfo, 1 << 30)  # far more list instances than it holds
+
+    edit_list_tables(tmp_path, "004", too_many)
+    raw = xref.load_corpus(tmp_path)[docs["004"].doc_id].raw
+    assert "\n推进措施\n" in raw and "二、" not in raw

@@ -6,10 +6,8 @@ tables. Each paragraph becomes a line; a table row becomes one line of cells joi
 are not text and are left out.
 
 Word numbers many lists itself: a heading's 一、 or （一） is then not in its text but drawn
-from the numbering definitions (``word/numbering.xml``), and without it the document would
-lose its structure. Each numbered paragraph gets its label as Word shows it: the level's
-pattern (``%1、``, ``（%2）``) filled with the counters of its list, in the level's format
-(一二三, 1 2 3, ①②③...).
+from the numbering definitions (``word/numbering.xml``). Each numbered paragraph gets its
+label as Word shows it (:mod:`xref.lists`).
 
 Offsets into a Word document's ``raw`` text are offsets into this text.
 """
@@ -18,11 +16,10 @@ from __future__ import annotations
 
 import io
 import zipfile
-from typing import NamedTuple
 from xml.etree import ElementTree as ET
 
 from xref.decode import Decoded, DecodeError
-from xref.numerals import int_to_cn
+from xref.lists import Counters, Level
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 BODY = "word/document.xml"  # the member that makes a zip a Word document
@@ -109,8 +106,8 @@ class _Numbering:
     """The labels Word draws in front of numbered paragraphs."""
 
     def __init__(self, numbering: ET.Element | None, styles: ET.Element | None):
-        self.levels: dict[str, dict[int, _Level]] = {}  # numId -> ilvl -> level
-        self.counters: dict[str, dict[int, int]] = {}
+        self.levels: dict[str, dict[int, Level]] = {}  # numId -> ilvl -> level
+        self.counters = Counters()
         self.style_num: dict[str, tuple[str, int]] = {}
         if numbering is None:
             return
@@ -140,24 +137,8 @@ class _Numbering:
             num_id, ilvl = self.style_num.get(
                 style.get(f"{W}val") if style is not None else "", ("", 0)
             )
-        levels = self.levels.get(num_id)
-        if not levels or ilvl not in levels:
-            return ""  # numId 0: numbering switched off
-        counters = self.counters.setdefault(num_id, {})
-        counters[ilvl] = counters.get(ilvl, levels[ilvl].start - 1) + 1
-        for deeper in [k for k in counters if k > ilvl]:
-            # a new item restarts the lists below it, but those told to go on (lvlRestart 0)
-            # or to restart only after a higher level (lvlRestart: that level, from 1)
-            restart = levels[deeper].restart if deeper in levels else None
-            if restart is None or (restart and ilvl <= restart - 1):
-                del counters[deeper]
-        pattern = levels[ilvl].pattern
-        for k in range(9):
-            if f"%{k + 1}" in pattern:
-                level = levels.get(k, _Level(1, "decimal", "", None))
-                number = _format(counters.get(k, level.start), level.fmt)
-                pattern = pattern.replace(f"%{k + 1}", number)
-        return pattern
+        # numId 0: numbering switched off
+        return self.counters.label(num_id, self.levels.get(num_id, {}), ilvl)
 
 
 def _num_pr(num_pr: ET.Element) -> tuple[str, int]:
@@ -169,14 +150,7 @@ def _num_pr(num_pr: ET.Element) -> tuple[str, int]:
     )
 
 
-class _Level(NamedTuple):
-    start: int
-    fmt: str  # numFmt: decimal, chineseCounting...
-    pattern: str  # lvlText: %1、, （%2）...
-    restart: int | None  # lvlRestart; None: after any higher level
-
-
-def _levels(abstract: ET.Element) -> dict[int, _Level]:
+def _levels(abstract: ET.Element) -> dict[int, Level]:
     """The levels of an abstract list, by ``ilvl``."""
     out = {}
     for lvl in abstract.iter(f"{W}lvl"):
@@ -186,26 +160,10 @@ def _levels(abstract: ET.Element) -> dict[int, _Level]:
             if (node := lvl.find(f"{W}{name}")) is not None
         }
         restart = values.get("lvlRestart")
-        out[int(lvl.get(f"{W}ilvl", "0"))] = _Level(
+        out[int(lvl.get(f"{W}ilvl", "0"))] = Level(
             int(values.get("start") or 1),
             values.get("numFmt") or "decimal",
             values.get("lvlText") or "",
             int(restart) if restart is not None else None,
         )
     return out
-
-
-def _format(n: int, fmt: str) -> str:
-    """A counter as a list format shows it."""
-    if fmt.startswith(("chineseCounting", "ideographDigital", "japaneseCounting")):
-        return int_to_cn(n)
-    if fmt == "decimalEnclosedCircle" and 1 <= n <= 20:
-        return chr(0x2460 + n - 1)  # ①
-    if fmt == "ideographTraditional" and 1 <= n <= 10:
-        return "甲乙丙丁戊己庚辛壬癸"[n - 1]
-    if fmt in ("lowerLetter", "upperLetter") and 1 <= n <= 26:
-        letter = chr(ord("a") + n - 1)
-        return letter if fmt == "lowerLetter" else letter.upper()
-    if fmt in ("bullet", "none"):
-        return ""
-    return str(n)

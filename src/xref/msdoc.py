@@ -10,8 +10,10 @@ row, whose end mark is told from an empty cell's by its paragraph properties (``
 becomes one line of cells joined by `` | ``, as in a ``.docx`` or a web page. A field
 (``\\x13`` code ``\\x14`` result ``\\x15``) keeps its result, not its code.
 
-Unlike :mod:`xref.docx`, the labels Word numbers itself are not drawn: a ``.doc`` keeps them
-in list tables this reader does not interpret. Official documents mostly type their labels.
+The labels Word numbers itself (一、, （一）) are drawn as :mod:`xref.lists` draws them for a
+``.docx``: a paragraph names its list instance and level (``ilfo``, ``ilvl``), the table stream
+holds the lists' levels (``PlfLst``, then the ``LVL`` of each) and the instances' overrides
+(``PlfLfo``). Lists a paragraph takes from its style are not drawn.
 
 Offsets into a ``.doc`` document's ``raw`` text are offsets into this text.
 """
@@ -21,14 +23,35 @@ from __future__ import annotations
 import io
 import re
 import struct
+from typing import NamedTuple
 
 from xref.decode import Decoded, DecodeError
 from xref.docx import cell_text
+from xref.lists import Counters, Level
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # of an OLE compound file (four of its eight bytes)
 WORD_MAGIC = 0xA5EC  # wIdent of a Word document's file information block
 _FC_CLX = 33  # index of fcClx among the FIB's (offset, length) pairs
 _FC_BTE_PAPX = 13  # index of fcPlcfBtePapx: where each paragraph's properties are
+_FC_PLF_LST, _FC_PLF_LFO = 73, 74  # the lists' definitions, and their instances
+_SPRM_ILVL, _SPRM_ILFO = 0x260A, 0x460B  # a paragraph's list level, and list instance
+# the number formats of a list level ([MS-OSHARED] MSONFC) by their OOXML names; the others
+# are drawn as decimals
+_NFC = {
+    0x00: "decimal",
+    0x03: "upperLetter",
+    0x04: "lowerLetter",
+    0x0A: "ideographDigital",
+    0x0B: "japaneseCounting",
+    0x12: "decimalEnclosedCircle",
+    0x17: "bullet",
+    0x1E: "ideographTraditional",
+    0x21: "taiwaneseCounting",
+    0x23: "taiwaneseCountingThousand",
+    0x25: "chineseCounting",
+    0x27: "chineseCountingThousand",
+    0xFF: "none",
+}
 _SPRM_TTP = (0x2417, 0x244C)  # a paragraph mark that ends a table row (outer, nested)
 _SPRM_IN_TABLE, _SPRM_ITAP = 0x2416, 0x6649  # a paragraph in a table; its table depth
 _SPRM_DEF_TABLE, _SPRM_CHG_TABS = 0xD608, 0xC615  # operands of their own length forms
@@ -121,8 +144,12 @@ def _main_text(word: bytes, table: bytes, extra: bytes) -> str:
     n = (len(plc) - 4) // 12
     cps = struct.unpack_from(f"<{n + 1}I", plc, 0)
     limit = _text_length(word)
-    marks = _table_marks(word, table, extra)
+    marks = _paragraphs(word, table, extra)
+    lists = _lists(word, table) if any(m.ilfo for m in marks.values()) else {}
+    labels: list[tuple[int, str]] = []  # (where in chars, label)
+    counters = Counters()
     chars: list[str] = []
+    start = 0  # of the paragraph being read, in chars
     for i in range(n):
         start, end = cps[i], min(cps[i + 1], limit)
         if end <= start:
@@ -136,9 +163,15 @@ def _main_text(word: bytes, table: bytes, extra: bytes) -> str:
         piece = list(word[offset : offset + width * count].decode(codec, "replace"))
         for m in _MARK.finditer("".join(piece)):
             # a paragraph's properties are keyed by the stream offset just past its mark
-            if kind := marks.get(offset + width * m.end()):
-                piece[m.start()] = _MARKS[m.group()][kind]
+            if mark := marks.get(offset + width * m.end()):
+                if mark.kind:
+                    piece[m.start()] = _MARKS[m.group()][mark.kind]
+                if mark.ilfo in lists and (label := counters.label(*mark.list_of(lists))):
+                    labels.append((start, label))
+            start = len(chars) + m.end()
         chars += piece
+    for at, label in reversed(labels):
+        chars.insert(at, label)
     return _lines("".join(chars))
 
 
@@ -168,23 +201,34 @@ def _lines(text: str) -> str:
     )
 
 
-def _table_marks(word: bytes, table: bytes, extra: bytes) -> dict[int, str]:
-    """``"row"`` for the paragraph marks that end a table row (TTP), ``"cell"`` for those of
-    other paragraphs in a table, keyed by the stream offset just past the mark; read from the
-    paragraphs' formatted disk pages (PapxFkp)."""
+class _Mark(NamedTuple):
+    """What a paragraph's properties say of it: in a table (``"row"``: its mark ends a row,
+    ``"cell"``: it is in a cell, None: neither), and its list instance (0: none) and level."""
+
+    kind: str | None
+    ilfo: int
+    ilvl: int
+
+    def list_of(self, lists: dict[int, dict[int, Level]]) -> tuple[int, dict[int, Level], int]:
+        return self.ilfo, lists[self.ilfo], self.ilvl
+
+
+def _paragraphs(word: bytes, table: bytes, extra: bytes) -> dict[int, _Mark]:
+    """The properties of paragraphs in a table or a list, keyed by the stream offset just
+    past the paragraph's mark; read from the paragraphs' formatted disk pages (PapxFkp)."""
     fc, lcb = _fc_lcb(word, _FC_BTE_PAPX)
     n = (lcb - 4) // 8
     if n <= 0:
         return {}
-    marks: dict[int, str] = {}
+    marks: dict[int, _Mark] = {}
     for page in struct.unpack_from(f"<{n}I", table, fc + 4 * (n + 1)):
         fkp = word[(page & 0x3FFFFF) * 512 : (page & 0x3FFFFF) * 512 + 512]
         runs = fkp[511]
         bounds = struct.unpack_from(f"<{runs + 1}I", fkp, 0)
         for i in range(runs):
             offset = fkp[4 * (runs + 1) + 13 * i] * 2
-            if offset and (kind := _table_kind(_grpprl(fkp, offset), extra)):
-                marks[bounds[i + 1]] = kind
+            if offset and any(mark := _mark(_grpprl(fkp, offset), extra)):
+                marks[bounds[i + 1]] = mark
     return marks
 
 
@@ -198,25 +242,92 @@ def _grpprl(fkp: bytes, offset: int) -> bytes:
     return fkp[start + 2 : start + size]  # after the style index
 
 
-def _table_kind(grpprl: bytes, extra: bytes) -> str | None:
-    """``"row"``, ``"cell"`` or None for a paragraph's property modifiers."""
-    kind, at = None, 0
+def _mark(grpprl: bytes, extra: bytes) -> _Mark:
+    """What a paragraph's property modifiers say of its table and list."""
+    kind, ilfo, ilvl, at = None, 0, 0, 0
     while at + 2 <= len(grpprl):
         sprm = struct.unpack_from("<H", grpprl, at)[0]
         at += 2
         if at < len(grpprl):
             if sprm in _SPRM_TTP and grpprl[at] == 1:
-                return "row"
+                kind = "row"
             if sprm == _SPRM_IN_TABLE and grpprl[at] == 1:
-                kind = "cell"
+                kind = kind or "cell"
             if sprm == _SPRM_ITAP and at + 4 <= len(grpprl):
-                kind = "cell" if struct.unpack_from("<i", grpprl, at)[0] > 0 else kind
+                kind = kind or ("cell" if struct.unpack_from("<i", grpprl, at)[0] > 0 else None)
+            if sprm == _SPRM_ILVL:
+                ilvl = grpprl[at]
+            if sprm == _SPRM_ILFO and at + 2 <= len(grpprl):
+                ilfo = struct.unpack_from("<h", grpprl, at)[0]
             if sprm == _SPRM_HUGE_PAPX and at + 4 <= len(grpprl):
                 place = struct.unpack_from("<I", grpprl, at)[0]
                 size = struct.unpack_from("<H", extra, place)[0] if place + 2 <= len(extra) else 0
-                kind = _table_kind(extra[place + 2 : place + 2 + size], b"") or kind
+                huge = _mark(extra[place + 2 : place + 2 + size], b"")
+                kind = "row" if "row" in (kind, huge.kind) else kind or huge.kind
+                ilfo, ilvl = huge.ilfo or ilfo, huge.ilvl if huge.ilfo else ilvl
         at += _operand_size(sprm, grpprl, at)
-    return kind
+    return _Mark(kind, max(ilfo, 0), ilvl)
+
+
+def _lists(word: bytes, table: bytes) -> dict[int, dict[int, Level]]:
+    """The levels of each list instance (LFO), by the 1-based index paragraphs name it by;
+    none when the list tables cannot be read (the text is worth having without its labels)."""
+    try:
+        return _read_lists(word, table)
+    except (struct.error, IndexError, ValueError):
+        return {}
+
+
+def _read_lists(word: bytes, table: bytes) -> dict[int, dict[int, Level]]:
+    fc, lcb = _fc_lcb(word, _FC_PLF_LST)
+    if not lcb:
+        return {}
+    count = struct.unpack_from("<h", table, fc)[0]
+    at = fc + 2 + 28 * count  # the levels follow the definitions: 9 each, or 1 (fSimpleList)
+    definitions: dict[int, dict[int, Level]] = {}
+    for i in range(count):
+        lsid = struct.unpack_from("<i", table, fc + 2 + 28 * i)[0]
+        levels = definitions[lsid] = {}
+        for ilvl in range(1 if table[fc + 2 + 28 * i + 26] & 1 else 9):
+            levels[ilvl], at = _level(table, at)
+    fc, lcb = _fc_lcb(word, _FC_PLF_LFO)
+    if not lcb:
+        return {}
+    n = struct.unpack_from("<i", table, fc)[0]
+    at = fc + 4 + 16 * n  # each instance's overrides (LFOData) follow the instances
+    out = {}
+    for i in range(n):
+        lsid, overrides = struct.unpack_from("<i8xB", table, fc + 4 + 16 * i)
+        levels = dict(definitions.get(lsid, {}))
+        at += 4  # the LFOData's cp
+        for _ in range(overrides):
+            start, flags = struct.unpack_from("<iI", table, at)
+            at += 8
+            ilvl = flags & 0x0F
+            if flags & 0x20:  # fFormatting: a level of its own follows
+                levels[ilvl], at = _level(table, at)
+            if flags & 0x10 and ilvl in levels:  # fStartAt
+                levels[ilvl] = levels[ilvl]._replace(start=start)
+        out[i + 1] = levels
+    return out
+
+
+def _level(table: bytes, at: int) -> tuple[Level, int]:
+    """The list level (LVL) at ``at``, and where the next begins. Its number text (xst) holds
+    each level's counter as a character of that level's index, where rgbxchNums points."""
+    start, nfc, flags = struct.unpack_from("<iBB", table, at)
+    places = table[at + 6 : at + 15]
+    cb_chpx, cb_papx, restart_limit = table[at + 24], table[at + 25], table[at + 26]
+    at += 28 + cb_papx + cb_chpx
+    cch = struct.unpack_from("<H", table, at)[0]
+    text = list(table[at + 2 : at + 2 + 2 * cch].decode("utf-16-le"))
+    for place in places:
+        if not place:
+            break
+        if place <= len(text) and ord(text[place - 1]) < 9:
+            text[place - 1] = f"%{ord(text[place - 1]) + 1}"
+    restart = restart_limit if flags & 0x08 else None  # fNoRestart: ilvlRestartLim says
+    return Level(start, _NFC.get(nfc, "decimal"), "".join(text), restart), at + 2 + 2 * cch
 
 
 def _operand_size(sprm: int, grpprl: bytes, at: int) -> int:
