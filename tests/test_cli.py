@@ -212,6 +212,9 @@ def test_evaluate_command(tmp_path: Path, capsys) -> None:
     assert "Tasks taken up" in out
     tasks = pd.read_csv(tmp_path / "evaluation_tasks.csv", encoding="utf-8-sig")
     assert list(tasks["links"]) == ["all", "strong"] * 3  # 001, 004, both
+    assert "Baseline: the TF-IDF cosine alone" in out
+    plain = pd.read_csv(tmp_path / "evaluation_baseline.csv", encoding="utf-8-sig")
+    assert list(plain["child_doc"])[-1] == "all" and plain["threshold"].nunique() == 1
 
 
 def test_evaluate_measures_several_gold_files_as_one_set(tmp_path: Path) -> None:

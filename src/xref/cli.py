@@ -31,7 +31,7 @@ from xref.cache import TokenCache
 from xref.corpus import TEXT_SUFFIXES
 from xref.coverage import match_document
 from xref.decisions import DecisionsError, apply_decisions, read_decisions
-from xref.evaluate import GoldError, evaluate, gold_template, read_gold
+from xref.evaluate import GoldError, baseline, evaluate, gold_template, read_gold
 from xref.export import write_graph_files
 from xref.graph import Mentions, build_graph
 from xref.hierarchy import cross_region_pairs, document_pairs
@@ -435,10 +435,17 @@ def _evaluate(args: argparse.Namespace) -> int:
         map_blocks=_local_map(args),
     )
     result = evaluate(ranked, gold)
+    plain = baseline(ranked, gold)
     with pd.option_context(
         "display.width", 200, "display.max_columns", 20, "display.max_colwidth", 120
     ):
         print(result.summary.round(3).to_string(index=False))
+        threshold = plain["threshold"].iloc[0]
+        print(
+            "\nBaseline: the TF-IDF cosine alone, every candidate from a threshold kept, "
+            f"the threshold ({threshold}) chosen on this gold set (its best case):"
+        )
+        print(plain.drop(columns="threshold").round(3).to_string(index=False))
         print("\nTasks taken up (the coverage question; strong: the links coverage counts):")
         print(result.tasks.round(3).to_string(index=False))
         for title, table in (("Misses", result.misses), ("False links", result.false_links)):
@@ -448,6 +455,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     if args.out:
         out = Path(args.out)
         write_csv(result.summary, out / "evaluation.csv")
+        write_csv(plain, out / "evaluation_baseline.csv")
         write_csv(result.misses, out / "evaluation_misses.csv")
         write_csv(result.false_links, out / "evaluation_false_links.csv")
         write_csv(result.tasks, out / "evaluation_tasks.csv")
