@@ -13,7 +13,8 @@ becomes one line of cells joined by `` | ``, as in a ``.docx`` or a web page. A 
 The labels Word numbers itself (一、, （一）) are drawn as :mod:`xref.lists` draws them for a
 ``.docx``: a paragraph names its list instance and level (``ilfo``, ``ilvl``), the table stream
 holds the lists' levels (``PlfLst``, then the ``LVL`` of each) and the instances' overrides
-(``PlfLfo``). Lists a paragraph takes from its style are not drawn.
+(``PlfLfo``). A list named only by a paragraph's style, not by the paragraph itself, is not
+drawn (LibreOffice names a heading style's list in each paragraph too).
 
 Offsets into a ``.doc`` document's ``raw`` text are offsets into this text.
 """
