@@ -4,6 +4,7 @@ The fixtures are seeds saved as .doc by LibreOffice (``tests/fixtures/README.md`
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import struct
@@ -186,3 +187,33 @@ def test_a_broken_list_table_costs_the_labels_not_the_text(tmp_path, docs) -> No
     edit_list_tables(tmp_path, "004", too_many)
     raw = xref.load_corpus(tmp_path)[docs["004"].doc_id].raw
     assert "\n推进措施\n" in raw and "二、" not in raw
+
+
+def test_a_paragraph_split_across_pieces_keeps_its_label_in_front(docs) -> None:
+    """Word keeps a text in pieces, and a paragraph may begin in one and end in the next
+    (LibreOffice writes one piece). The fixture's piece split inside 推进措施 reads the same."""
+    data = (FIXTURES / "lists" / f"{docs['004'].doc_id}.doc").read_bytes()
+    with olefile.OleFileIO(io.BytesIO(data)) as ole:
+        word = bytearray(ole.openstream("WordDocument").read())
+        name = "1Table" if struct.unpack_from("<H", word, 10)[0] & 0x0200 else "0Table"
+        table = bytearray(ole.openstream(name).read())
+        extra = ole.openstream("Data").read() if ole.exists("Data") else b""
+    whole = msdoc._main_text(bytes(word), bytes(table), extra)
+    fc, lcb = msdoc._fc_lcb(word, msdoc._FC_CLX)
+    assert table[fc] == 2  # the piece table itself, no formatting before it
+    plc = table[fc + 5 : fc + lcb]
+    assert (len(plc) - 4) // 12 == 1
+    start, end = struct.unpack_from("<2I", plc, 0)
+    flags, offset, prm = struct.unpack_from("<HIH", plc, 8)
+    text = word[offset : offset + 2 * (end - start)].decode("utf-16-le")
+    cut = text.index("推进措施") + 2
+    split = struct.pack("<3I", start, start + cut, end)
+    split += struct.pack("<HIH", flags, offset, prm) + struct.pack(
+        "<HIH", flags, offset + 2 * cut, prm
+    )
+    longs = msdoc._fib_longs(word)
+    pair = longs + 4 * struct.unpack_from("<H", word, longs - 2)[0] + 2 + 8 * msdoc._FC_CLX
+    struct.pack_into("<II", word, pair, len(table), 5 + len(split))
+    table += b"\x02" + struct.pack("<I", len(split)) + split
+    assert msdoc._main_text(bytes(word), bytes(table), extra) == whole
+    assert "\n二、推进措施\n" in whole

@@ -150,7 +150,7 @@ def _main_text(word: bytes, table: bytes, extra: bytes) -> str:
     labels: list[tuple[int, str]] = []  # (where in chars, label)
     counters = Counters()
     chars: list[str] = []
-    start = 0  # of the paragraph being read, in chars
+    paragraph = 0  # where the paragraph being read starts, in chars
     for i in range(n):
         start, end = cps[i], min(cps[i + 1], limit)
         if end <= start:
@@ -168,8 +168,8 @@ def _main_text(word: bytes, table: bytes, extra: bytes) -> str:
                 if mark.kind:
                     piece[m.start()] = _MARKS[m.group()][mark.kind]
                 if mark.ilfo in lists and (label := counters.label(*mark.list_of(lists))):
-                    labels.append((start, label))
-            start = len(chars) + m.end()
+                    labels.append((paragraph, label))
+            paragraph = len(chars) + m.end()
         chars += piece
     for at, label in reversed(labels):
         chars.insert(at, label)
