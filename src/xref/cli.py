@@ -29,7 +29,7 @@ import xref
 from xref import engine
 from xref.cache import TokenCache
 from xref.corpus import TEXT_SUFFIXES
-from xref.coverage import match_document
+from xref.coverage import CANDIDATE_COLUMNS, match_document
 from xref.decisions import DecisionsError, apply_decisions, read_decisions
 from xref.evaluate import GoldError, baseline, evaluate, gold_template, read_gold
 from xref.export import write_graph_files
@@ -53,8 +53,6 @@ from xref.timing import Stages
 
 CORPUS_HELP = f"folder of documents: {', '.join(TEXT_SUFFIXES)} (file stem = document id)"
 DECISIONS_PATH = Path("annotations") / "links.csv"
-# what coverage reads of the candidates: the item nearest to each task, for the gaps
-NEAREST = ("source_doc", "source_id", "target_doc", "target_id", "score", "rank", "task_rank")
 FACTS = {  # the fact tables, the longest to extract first
     "targets": xref.targets_frame,
     "deadlines": xref.deadlines_frame,
@@ -199,14 +197,14 @@ def _pipeline(args: argparse.Namespace, stage: Stages) -> _Built | None:
             pairs=pairs,
         )
         links = select(scored)
-        nearest = scored.loc[scored["task_rank"] == 1, list(NEAREST)]
+        nearest = scored.loc[scored["task_rank"] == 1, list(CANDIDATE_COLUMNS)]
         if decisions is not None:
             applied = apply_decisions(links, scored, items, decisions, pairs=pairs)
             links = applied.links
             for warning in applied.warnings:
                 print(f"xref: warning: {warning}", file=sys.stderr)
             # an item the analysts rejected for a task is not offered again for its gap
-            pair = list(NEAREST[:4])
+            pair = list(CANDIDATE_COLUMNS[:4])
             nearest = nearest.merge(applied.rejected[pair], how="left", indicator=True)
             nearest = nearest[nearest.pop("_merge") == "left_only"]
         similar = None

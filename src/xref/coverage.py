@@ -76,6 +76,16 @@ ORPHAN_COLUMNS = (
     "text",
 )
 NEAREST_COLUMNS = ("nearest_item", "nearest_heading", "nearest_score", "nearest_rank")
+# what coverage reads of the candidates (those with task_rank 1): each task's nearest item
+CANDIDATE_COLUMNS = (
+    "source_doc",
+    "source_id",
+    "target_doc",
+    "target_id",
+    "score",
+    "rank",
+    "task_rank",
+)
 ROLLUP_COLUMNS = (
     "parent_doc",
     "task_id",

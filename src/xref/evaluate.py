@@ -23,7 +23,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from xref.decode import DecodeError, read_records
@@ -96,11 +95,12 @@ def read_gold(path: str | Path, items: pd.DataFrame) -> pd.DataFrame:
 def anchor(items: pd.DataFrame, doc_id: str, item_id: str) -> str:
     """The shortest anchor :func:`resolve_anchor` resolves to this item: its heading, else the
     start of its text (the whole text when no shorter start names it alone)."""
-    row = items[(items["doc_id"] == doc_id) & (items["item_id"] == item_id)].iloc[0]
+    doc = items[items["doc_id"] == doc_id]  # each candidate is looked for in every item
+    row = doc[doc["item_id"] == item_id].iloc[0]
     text = row.text.strip()
     starts = [text[:n] for n in (8, 12, 16, 24, 32, 48) if n < len(text)]
     for candidate in (row.heading, *starts, text):
-        if candidate and resolve_anchor(items, doc_id, candidate) == item_id:
+        if candidate and resolve_anchor(doc, doc_id, candidate) == item_id:
             return candidate
     raise ValueError(f"{doc_id}/{item_id}: its text names another item")
 
@@ -115,11 +115,11 @@ def gold_template(
     and ``note`` left blank; the list has the tasks of ``parent_doc`` with the anchor to copy.
     An item implementing several tasks takes a row per task. Neither holds a score or a link:
     an annotator who sees none is not led by them."""
-    children = leaves(items[items["doc_id"] == child_doc], CHILD_KINDS)
+    mine = items[items["doc_id"] == child_doc]
     rows = [
         {
             "child_doc": child_doc,
-            "child_anchor": anchor(items, child_doc, row.item_id),
+            "child_anchor": anchor(mine, child_doc, row.item_id),
             "parent_doc": parent_doc,
             "parent_anchor": "",
             "relation": "",
@@ -127,17 +127,17 @@ def gold_template(
             "child_id": row.item_id,
             "child_text": row.text.strip(),
         }
-        for row in records(children)
+        for row in records(leaves(mine, CHILD_KINDS))
     ]
-    parents = items[(items["doc_id"] == parent_doc) & items["kind"].isin(PARENT_KINDS)]
+    theirs = items[items["doc_id"] == parent_doc]
     tasks = [
         {
             "parent_doc": parent_doc,
-            "parent_anchor": anchor(items, parent_doc, row.item_id),
+            "parent_anchor": anchor(theirs, parent_doc, row.item_id),
             "task_id": row.item_id,
             "task_text": row.text.strip(),
         }
-        for row in records(parents)
+        for row in records(theirs[theirs["kind"].isin(PARENT_KINDS)])
     ]
     return (
         pd.DataFrame(rows, columns=list(TEMPLATE_COLUMNS)),
@@ -304,29 +304,25 @@ def baseline(scored: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
     the ``threshold``."""
     needed = ["source_doc", "source_id", "target_doc", "target_id", "rank", "task_rank", "grade"]
     plain = scored[needed].assign(score=scored["lexical"], evidence="")
-    # the overall F1 of every threshold at once, as evaluate counts it; evaluate then gives
-    # the chosen one's figures
+    # the overall F1 of every threshold, counted as evaluate counts it (the links of annotated
+    # items, in the document pairs the gold set covers); evaluate gives the chosen one's figures
     pairs = {(c, p) for c, p in records(gold[["child_doc", "parent_doc"]]) if p}
     annotated = set(records(gold[["child_doc", "child_id"]]))
-    relation = {
-        (c, i, p, t): r
-        for c, i, p, t, r in records(
-            gold[["child_doc", "child_id", "parent_doc", "parent_id", "relation"]]
+    link = ["child_doc", "child_id", "parent_doc", "parent_id"]
+    listed = gold[gold["relation"] != "none"]
+    ok = set(records(listed[link]))
+    primary = set(records(listed.loc[listed["relation"] == "primary", link]))
+    candidates = [
+        ((c, i, p, t), score)
+        for c, i, p, t, score in records(
+            plain[["source_doc", "source_id", "target_doc", "target_id", "score"]]
         )
-        if r != "none"
-    }
-    n_primary = sum(r == "primary" for r in relation.values()) or 1
-    keys = list(records(plain[["source_doc", "source_id", "target_doc", "target_id"]]))
-    asked = [(c, p) in pairs and (c, i) in annotated for c, i, p, _ in keys]
-    found = [relation.get(k) for k, a in zip(keys, asked, strict=True) if a]
-    lexical = plain.loc[asked, "score"].to_numpy()
-    right = np.array([r is not None for r in found], dtype=bool)
-    primary = np.array([r == "primary" for r in found], dtype=bool)
+        if (c, p) in pairs and (c, i) in annotated
+    ]
 
     def f1(threshold: float) -> float:
-        kept = lexical >= threshold
-        precision = (kept & right).sum() / kept.sum() if kept.any() else 0.0
-        return _f(1, precision, (kept & primary).sum() / n_primary)
+        kept = {key for key, score in candidates if score >= threshold}
+        return _f(1, *_precision_recall(kept, primary, ok))
 
     best = max(BASELINE_THRESHOLDS, key=f1)
     config = LinkConfig(threshold=best, relative=0.0, cap=len(plain) + 1)

@@ -167,7 +167,8 @@ def _main_text(word: bytes, table: bytes, extra: bytes) -> str:
             if mark := marks.get(offset + width * m.end()):
                 if mark.kind:
                     piece[m.start()] = _MARKS[m.group()][mark.kind]
-                if mark.ilfo in lists and (label := counters.label(*mark.list_of(lists))):
+                levels = lists.get(mark.ilfo, {})
+                if label := counters.label(mark.ilfo, levels, mark.ilvl):
                     labels.append((paragraph, label))
             paragraph = len(chars) + m.end()
         chars += piece
@@ -209,9 +210,6 @@ class _Mark(NamedTuple):
     kind: str | None
     ilfo: int
     ilvl: int
-
-    def list_of(self, lists: dict[int, dict[int, Level]]) -> tuple[int, dict[int, Level], int]:
-        return self.ilfo, lists[self.ilfo], self.ilvl
 
 
 def _paragraphs(word: bytes, table: bytes, extra: bytes) -> dict[int, _Mark]:
