@@ -20,6 +20,7 @@ import xref
 from xref import export
 from xref.export import write_gexf, write_graph_files, write_graphml, write_json
 from xref.graph import Mentions, graph_edges, implementers, item_node
+from xref.link import LinkConfig, select
 
 matplotlib.use("Agg")
 
@@ -77,12 +78,18 @@ def test_missing_cited_documents_are_placeholders(graph) -> None:
     assert all(d["type"] == "document" and d["titles"] for d in missing)
 
 
-def test_roll_up_reaches_through_intermediate_tasks(graph) -> None:
+def test_roll_up_reaches_through_intermediate_tasks(corpus, items, scored, terms) -> None:
+    """With the chain check (``LinkConfig.chain``) a district item linked to a task of 003
+    links to that task's parent in 000 too, and on the seeds roll-up adds no item; without
+    it, 004's items reach 三/（十） through 003's tasks as well as directly."""
     task = item_node(seed("000"), "三/（十）")
-    direct = {u for u, _, k in graph.in_edges(task, keys=True) if k == "implements"}
-    reached = implementers(graph, task)
-    assert direct < reached  # 004 items reach it through 003's tasks too
-    assert any(graph.nodes[n]["doc_id"] == seed("003") for n in direct)
+    for chain in (True, False):
+        links = select(scored, LinkConfig(chain=chain))
+        graph = xref.build_graph(corpus, items, links, terms=terms)
+        direct = {u for u, _, k in graph.in_edges(task, keys=True) if k == "implements"}
+        reached = implementers(graph, task)
+        assert any(graph.nodes[n]["doc_id"] == seed("003") for n in direct)
+        assert direct == reached if chain else direct < reached
 
 
 def test_exports_load_back_and_are_deterministic(graph, tmp_path: Path) -> None:
@@ -180,7 +187,7 @@ def test_subgraph_figure_draws_every_implementer_and_tells_strong_links_from_wea
     from xref.link import STRONG_GRADES
     from xref.plot import draw_task_subgraph
 
-    task = item_node(seed("000"), "三/（十）")
+    task = item_node(seed("000"), "三/（九）")
     drawn = implementers(graph, task) | {task}
     links = [
         d

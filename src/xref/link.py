@@ -28,6 +28,13 @@ clears ``threshold`` and is close enough to the child's best link into the same 
 document (``relative``), at most ``cap`` per child and parent document. The defaults were
 chosen on the annotated seeds; how, and what they give on held-out data, is in
 ``data/annotations/README.md``.
+
+Implementation runs along the chain: an item that implements a task of the city's work points
+implements what that task implements in the city's plan. So a link into a document that itself
+implements a third one the child may implement (a district's measure -> the 2023 work points,
+which implement the 2021-2025 plan) is kept only when the child item and the task, or one of
+its sub-items, share a kept parent task there (``chain``): the scores read two items alone,
+and any two market-regulation texts share 市场监管, 执法 and 公开.
 """
 
 from __future__ import annotations
@@ -85,6 +92,7 @@ LINK_COLUMNS = (
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 _MIN_SENTENCE_TERMS = 3  # one-word sentences match anything
 _QUESTION = ("source_doc", "source_id", "target_doc")  # one child item, one parent document
+_TARGET = ("target_doc", "target_id")
 SIGNALS = ("lexical", "chars", "sentence", "terms", "quoted", "cited")
 
 
@@ -107,6 +115,9 @@ class LinkConfig:
     threshold: float = 0.03  # minimum score of a kept link
     relative: float = 0.9  # a kept link scores at least this share of the child's best
     cap: int = 3  # links kept per child item and parent document
+    # a link into a document that implements a third the child may implement too needs a
+    # parent task there that the child item and the task share (see the module's docstring)
+    chain: bool = True
     verbatim_chars: int = 30  # a shared passage this long makes a link "verbatim"
     adapted: float = 0.08  # lowest score of an "adapted" link: every gold link above is right
     partial: float = 0.05  # lowest score of a "partial" link; below it, "thematic"
@@ -662,12 +673,36 @@ def _kept(score, best, rank, config: LinkConfig):
 
 def select(scored: pd.DataFrame, config: LinkConfig | None = None) -> pd.DataFrame:
     """The links that clear ``threshold``, ``relative`` and ``cap``, per child item and
-    parent document (``scored`` ordered as :func:`score_pairs` returns it)."""
+    parent document, and agree with the chain (``config.chain``; ``scored`` ordered as
+    :func:`score_pairs` returns it)."""
     config = config or LinkConfig()
     if scored.empty:
         return scored
     best = scored.groupby(list(_QUESTION))["score"].transform("max")
-    return scored[_kept(scored["score"], best, scored["rank"], config)].reset_index(drop=True)
+    kept = scored[_kept(scored["score"], best, scored["rank"], config)]
+    if config.chain:
+        kept = kept[along_chain(kept, scored)]
+    return kept.reset_index(drop=True)
+
+
+def along_chain(links: pd.DataFrame, scored: pd.DataFrame) -> np.ndarray:
+    """Whether each link agrees with the chain: where its task's document has links into
+    documents the child's document was scored against too, the child item and the task
+    share a parent task in one of them. A task's links are its own and its sub-items'
+    (an item's id is its parent's, a slash and its label). ``scored``: every candidate,
+    to know which documents each document was scored against."""
+    rows = list(records(links[["source_doc", "source_id", *_TARGET]]))
+    reach: dict[tuple[str, str], set[tuple[str, str]]] = {}  # an item's parents, and below it
+    for doc, item, parent_doc, task in rows:
+        parts = item.split("/")
+        for n in range(1, len(parts) + 1):
+            reach.setdefault((doc, "/".join(parts[:n])), set()).add((parent_doc, task))
+    scored_against = set(records(scored[["source_doc", "target_doc"]].drop_duplicates()))
+    agree = []
+    for doc, item, parent_doc, task in rows:
+        above = {p for p in reach.get((parent_doc, task), ()) if (doc, p[0]) in scored_against}
+        agree.append(not above or not above.isdisjoint(reach.get((doc, item), ())))
+    return np.array(agree, dtype=bool)
 
 
 def find_links(
