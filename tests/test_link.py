@@ -23,11 +23,11 @@ from xref.link import (
     SIGNALS,
     LinkConfig,
     _without,
-    along_chain,
     char_bigrams,
     find_links,
     score_pairs,
     select,
+    shared_parents,
     shares_passage,
 )
 from xref.units import unit_clauses
@@ -412,7 +412,12 @@ def test_links_into_the_work_points_agree_with_the_plan(scored) -> None:
     districts = districts[districts["source_doc"] != seed("003")]
     assert len(districts) == 11  # of 44 without the check
     for r in districts.itertuples(index=False):
-        assert reach(r.source_doc, r.source_id) & reach(r.target_doc, r.target_id)
+        common = reach(r.source_doc, r.source_id) & reach(r.target_doc, r.target_id)
+        assert common  # and the card names it
+        assert r.evidence.endswith(
+            "共同上级任务: " + "、".join(f"{seed('000')} {t}" for t in sorted(common))
+        )
+    assert not into(chained, "000")["evidence"].str.contains("共同上级任务").any()
     before = into(unchained, "003")
     dropped = before[(before["source_id"] == "二/（二）/5") & (before["target_id"] == "一/（一）")]
     assert len(dropped) == 1 and dropped["score"].iloc[0] > 0.1
@@ -438,7 +443,16 @@ def test_the_chain_check_reads_a_tasks_sub_items_and_only_documents_both_reach()
         ]
     )
     scored = pd.concat([links, pd.DataFrame([link("D", "3", "P", "甲")])])
-    assert along_chain(links, scored).tolist() == [True, False, True, True, True, True, True, True]
+    assert shared_parents(links, scored) == [
+        {("P", "甲")},
+        set(),
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+    ]
 
 
 def test_the_tuning_script_selects_as_the_library_does(scored) -> None:

@@ -680,29 +680,50 @@ def select(scored: pd.DataFrame, config: LinkConfig | None = None) -> pd.DataFra
         return scored
     best = scored.groupby(list(_QUESTION))["score"].transform("max")
     kept = scored[_kept(scored["score"], best, scored["rank"], config)]
-    if config.chain:
-        kept = kept[along_chain(kept, scored)]
-    return kept.reset_index(drop=True)
+    if not config.chain:
+        return kept.reset_index(drop=True)
+    shared = shared_parents(kept, scored)
+    agree = [s is None or bool(s) for s in shared]
+    # the card names the parent task that the child item and its task have in common
+    notes = [_common_parents(s) if s else "" for s, a in zip(shared, agree, strict=True) if a]
+    kept = kept[agree].reset_index(drop=True)
+    return kept.assign(evidence=[e + n for e, n in zip(kept["evidence"], notes, strict=True)])
 
 
-def along_chain(links: pd.DataFrame, scored: pd.DataFrame) -> np.ndarray:
-    """Whether each link agrees with the chain: where its task's document has links into
-    documents the child's document was scored against too, the child item and the task
-    share a parent task in one of them. A task's links are its own and its sub-items'
-    (an item's id is its parent's, a slash and its label). ``scored``: every candidate,
-    to know which documents each document was scored against."""
+def _common_parents(parents: set[tuple[str, str]]) -> str:
+    return " | 共同上级任务: " + "、".join(f"{doc} {task}" for doc, task in sorted(parents))
+
+
+def shared_parents(links: pd.DataFrame, scored: pd.DataFrame) -> list[set[tuple[str, str]] | None]:
+    """The chain check of each link: where its task's document has links into documents the
+    child's document was scored against too, the parent tasks there (document, task id) that
+    the child item and the task share, an empty set when none (the link disagrees with the
+    chain); ``None`` where there is nothing to check. A task's links are its own and its
+    sub-items' (an item's id is its parent's, a slash and its label). ``scored``: every
+    candidate, to know which documents each document was scored against."""
+    middle = set(links["source_doc"]) & set(links["target_doc"])  # documents with both
+    checked = links["target_doc"].isin(middle).to_numpy()
+    shared: list[set[tuple[str, str]] | None] = [None] * len(links)
+    if not checked.any():
+        return shared
     rows = list(records(links[["source_doc", "source_id", *_TARGET]]))
-    reach: dict[tuple[str, str], set[tuple[str, str]]] = {}  # an item's parents, and below it
+    children = {(r[0], r[1]) for r, c in zip(rows, checked, strict=True) if c}
+    above: dict[tuple[str, str], set[tuple[str, str]]] = {}  # a task's parents, and below it
+    own: dict[tuple[str, str], set[tuple[str, str]]] = {}
     for doc, item, parent_doc, task in rows:
-        parts = item.split("/")
-        for n in range(1, len(parts) + 1):
-            reach.setdefault((doc, "/".join(parts[:n])), set()).add((parent_doc, task))
+        if (doc, item) in children:
+            own.setdefault((doc, item), set()).add((parent_doc, task))
+        if doc in middle:
+            parts = item.split("/")
+            for n in range(1, len(parts) + 1):
+                above.setdefault((doc, "/".join(parts[:n])), set()).add((parent_doc, task))
     scored_against = set(records(scored[["source_doc", "target_doc"]].drop_duplicates()))
-    agree = []
-    for doc, item, parent_doc, task in rows:
-        above = {p for p in reach.get((parent_doc, task), ()) if (doc, p[0]) in scored_against}
-        agree.append(not above or not above.isdisjoint(reach.get((doc, item), ())))
-    return np.array(agree, dtype=bool)
+    for i in np.flatnonzero(checked):
+        doc, item, parent_doc, task = rows[i]
+        wanted = {p for p in above.get((parent_doc, task), ()) if (doc, p[0]) in scored_against}
+        if wanted:
+            shared[i] = wanted & own.get((doc, item), set())
+    return shared
 
 
 def find_links(
