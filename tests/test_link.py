@@ -482,3 +482,17 @@ def test_the_tuning_script_selects_as_the_library_does(scored) -> None:
                 strict=True,
             )
         )
+
+
+def test_the_issue_aim_on_every_district_city_pair(items, scored) -> None:
+    """The linking issue's aim, on every district -> city pair of the seeds (001 and 004 under
+    000 and under 003) with the defaults: F1 at least 0.85 and top-1 at least 0.95, clearly
+    above the plain TF-IDF cosine at its best threshold for the same set. Measured: 0.855
+    (precision 0.887, recall 0.825), top-1 1.000, against 0.672; one link fewer right would
+    fall below the aim, and this test says so. In-sample for 000, and the chain check was
+    made after the districts -> 003 errors had been read (data/annotations/README.md)."""
+    gold = pd.concat([read_gold(GOLD, items), read_gold(HELD_OUT_DISTRICTS, items)])
+    overall = evaluate(scored, gold).summary.set_index("child_doc").loc["all"]
+    assert overall["f1"] >= 0.85 and overall["top1"] >= 0.95
+    plain = baseline(scored, gold).set_index("child_doc").loc["all"]
+    assert overall["f1"] - plain["f1"] >= 0.15
