@@ -125,3 +125,57 @@ def test_build_applies_but_never_writes_the_decisions_file(tmp_path: Path, capsy
     assert main(["build", str(data / "raw"), "-o", str(tmp_path / "out")]) == 0
     assert "no item with this id or text" in capsys.readouterr().err
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+def test_the_chain_check_reads_the_analysts_links(tmp_path: Path) -> None:
+    """A build with decisions checks the chain (a district's link into the work points needs a
+    plan task the two share) against the links the analysts left, added or accepted: moving
+    the work points' 二/（一） from plan task 三/（十三） to 五/（二十） moves the districts' links
+    into it from items under （十三） to items under （二十）; adding 一/（一） -> 三/（八） keeps
+    Minhang's credit measure's link into 一/（一）, which shares it; a link an analyst accepts
+    stands whatever the chain says."""
+    import pandas as pd
+
+    d0, d3, d4 = seed("000"), seed("003"), seed("004")
+    data = tmp_path / "data"
+    shutil.copytree(RAW, data / "raw")
+    (data / "annotations").mkdir()
+    write(
+        data / "annotations" / "links.csv",
+        f"{d3},二/（一）,,{d0},三/（十三）,,reject,li,",
+        f"{d3},二/（一）,,{d0},五/（二十）,,add,li,",
+        f"{d3},一/（一）,,{d0},三/（八）,,add,li,credit rules are published here too",
+        f"{d4},二/（二）/4,,{d3},二/（一）,,accept,wang,",
+    )
+    plain = tmp_path / "plain"
+    shutil.copytree(RAW, plain / "raw")
+    for corpus, out in ((data / "raw", "out"), (plain / "raw", "plain_out")):
+        assert main(["build", str(corpus), "-o", str(tmp_path / out)]) == 0
+    links, before = (pd.read_csv(tmp_path / o / "links.csv") for o in ("out", "plain_out"))
+
+    def into(frame: pd.DataFrame, task: str) -> pd.DataFrame:
+        return frame[(frame["target_doc"] == d3) & (frame["target_id"] == task)]
+
+    def districts(frame: pd.DataFrame) -> list[list[str]]:
+        rows = frame[frame["source_doc"] != d3].sort_values(["source_doc", "source_id"])
+        return rows[["source_id", "decided_by"]].values.tolist()
+
+    assert districts(into(before, "二/（一）")) == [
+        ["一/（三）/另一方面", "auto"],
+        ["一/（三）/此外", "auto"],
+        ["四/三是", "auto"],
+        ["二/（一）/3", "auto"],
+        ["二/（二）/6", "auto"],
+    ]
+    assert districts(into(links, "二/（一）")) == [
+        ["一/（二）/一是", "auto"],  # 一是 and 二是 of 001's 一/（二） implement （二十）
+        ["一/（二）/二是", "auto"],
+        ["二/（二）/4", "analyst"],
+    ]
+    moved = into(links, "二/（一）")
+    assert moved[moved["decided_by"] == "auto"]["evidence"].str.endswith(f"{d0} 五/（二十）").all()
+    credit = into(links, "一/（一）")
+    credit = credit[(credit["source_doc"] == d4) & (credit["source_id"] == "二/（二）/5")]
+    assert credit["decided_by"].tolist() == ["auto"]
+    assert credit["evidence"].iloc[0].endswith(f"共同上级任务: {d0} 三/（八）")
+    assert into(before, "一/（一）")["source_id"].eq("二/（二）/5").sum() == 0

@@ -40,6 +40,7 @@ from xref.link import (
     LINK_COLUMNS,
     BlockJob,
     LinkConfig,
+    along_chain,
     find_similar,
     score_pairs,
     select,
@@ -196,11 +197,12 @@ def _pipeline(args: argparse.Namespace, stage: Stages) -> _Built | None:
             map_blocks=map_blocks,
             pairs=pairs,
         )
-        links = select(scored)
+        # with decisions, the chain check reads the links the analysts left, added or accepted
+        links = select(scored, LinkConfig(chain=decisions is None))
         nearest = scored.loc[scored["task_rank"] == 1, list(CANDIDATE_COLUMNS)]
         if decisions is not None:
             applied = apply_decisions(links, scored, items, decisions, pairs=pairs)
-            links = applied.links
+            links = along_chain(applied.links, scored)
             for warning in applied.warnings:
                 print(f"xref: warning: {warning}", file=sys.stderr)
             # an item the analysts rejected for a task is not offered again for its gap

@@ -679,15 +679,23 @@ def select(scored: pd.DataFrame, config: LinkConfig | None = None) -> pd.DataFra
     if scored.empty:
         return scored
     best = scored.groupby(list(_QUESTION))["score"].transform("max")
-    kept = scored[_kept(scored["score"], best, scored["rank"], config)]
-    if not config.chain:
-        return kept.reset_index(drop=True)
-    shared = shared_parents(kept, scored)
-    agree = [s is None or bool(s) for s in shared]
-    # the card names the parent task that the child item and its task have in common
-    notes = [_common_parents(s) if s else "" for s, a in zip(shared, agree, strict=True) if a]
-    kept = kept[agree].reset_index(drop=True)
-    return kept.assign(evidence=[e + n for e, n in zip(kept["evidence"], notes, strict=True)])
+    kept = scored[_kept(scored["score"], best, scored["rank"], config)].reset_index(drop=True)
+    return along_chain(kept, scored) if config.chain else kept
+
+
+def along_chain(links: pd.DataFrame, scored: pd.DataFrame) -> pd.DataFrame:
+    """``links`` without the automatic ones that disagree with the chain
+    (:func:`shared_parents`); an analyst's link stands. Each checked link's evidence card ends
+    with the parent task that the child item and its task share. :func:`select` runs it on the
+    links it keeps; with analysts' decisions, run it after
+    :func:`~xref.decisions.apply_decisions` (on links selected with ``chain=False``), so that
+    the links they add, accept or reject between the task and its parents count."""
+    shared = shared_parents(links, scored)
+    analyst = (links["decided_by"] != "auto").tolist()
+    keep = [a or s is None or bool(s) for s, a in zip(shared, analyst, strict=True)]
+    notes = [_common_parents(s) if s else "" for s, k in zip(shared, keep, strict=True) if k]
+    links = links[keep].reset_index(drop=True)
+    return links.assign(evidence=[e + n for e, n in zip(links["evidence"], notes, strict=True)])
 
 
 def _common_parents(parents: set[tuple[str, str]]) -> str:
