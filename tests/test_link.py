@@ -439,7 +439,7 @@ def test_the_chain_check_reads_a_tasks_sub_items_and_only_documents_both_reach()
             link("D", "2", "P", "乙"),
             link("W", "一/1", "P", "甲"),
             link("E", "1", "W", "一"),  # E was never scored against P: kept
-            link("W", "一/1", "Q", "丙"),  # nor against Q, which D reaches not either
+            link("W", "一/1", "Q", "丙"),  # D was never scored against Q: only P counts
         ]
     )
     scored = pd.concat([links, pd.DataFrame([link("D", "3", "P", "甲")])])
