@@ -32,6 +32,7 @@ import pandas as pd
 import xref
 from xref.evaluate import read_gold
 from xref.link import SIGNALS, LinkConfig, score_pairs
+from xref.structure import ancestors
 from xref.terms import corpus_segmenter
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -94,10 +95,7 @@ class Candidates:
             for grand in grands:
                 into = dict(self._rows(child, grand))
                 sub = self._rows(parent, grand)
-                below = [
-                    [c == self.tasks[j][1] or c.startswith(self.tasks[j][1] + "/") for c, _ in sub]
-                    for j in tasks
-                ]
+                below = [[self.tasks[j][1] in ancestors(c) for c, _ in sub] for j in tasks]
                 reach = np.array([into.get(c, -1) for c, _ in rows])
                 via.append((reach, [i for _, i in sub], np.array(below, int), self._columns(grand)))
             yield [i for _, i in rows], tasks, via

@@ -56,6 +56,7 @@ from xref.decisions import fingerprint
 from xref.frames import records
 from xref.hierarchy import cross_region_pairs, document_pairs
 from xref.segment import Segmenter, quoted_terms
+from xref.structure import ancestors
 from xref.terms import TokenIndex, corpus_segmenter, indexed, terms_by_item
 from xref.types import Corpus, Document
 
@@ -707,7 +708,7 @@ def shared_parents(links: pd.DataFrame, scored: pd.DataFrame) -> list[set[tuple[
     child's document was scored against too, the parent tasks there (document, task id) that
     the child item and the task share, an empty set when none (the link disagrees with the
     chain); ``None`` where there is nothing to check. A task's links are its own and its
-    sub-items' (an item's id is its parent's, a slash and its label). ``scored``: every
+    sub-items' (:func:`~xref.structure.ancestors`). ``scored``: every
     candidate, to know which documents each document was scored against."""
     middle = set(links["source_doc"]) & set(links["target_doc"])  # documents with both
     checked = links["target_doc"].isin(middle).to_numpy()
@@ -721,10 +722,8 @@ def shared_parents(links: pd.DataFrame, scored: pd.DataFrame) -> list[set[tuple[
     for doc, item, parent_doc, task in rows:
         if (doc, item) in children:
             own.setdefault((doc, item), set()).add((parent_doc, task))
-        if doc in middle:
-            parts = item.split("/")
-            for n in range(1, len(parts) + 1):
-                above.setdefault((doc, "/".join(parts[:n])), set()).add((parent_doc, task))
+        for task_above in ancestors(item) if doc in middle else ():
+            above.setdefault((doc, task_above), set()).add((parent_doc, task))
     scored_against = set(records(scored[["source_doc", "target_doc"]].drop_duplicates()))
     for i in np.flatnonzero(checked):
         doc, item, parent_doc, task = rows[i]

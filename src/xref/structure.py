@@ -291,6 +291,13 @@ def _build(marks: list[Node], n_chars: int) -> list[Node]:
     return nodes
 
 
+def ancestors(item_id: str) -> list[str]:
+    """The ids of an item and of every item above it, outermost first: an item's id is its
+    parent's, a slash and its label (``二/（三）/一是`` is under ``二/（三）`` and ``二``)."""
+    parts = item_id.split("/")
+    return ["/".join(parts[:n]) for n in range(1, len(parts) + 1)]
+
+
 def _assign_ids(nodes: list[Node]) -> None:
     taken: set[str] = set()
     dash_counts: dict[int, int] = {}
